@@ -1,0 +1,1 @@
+"""The answer checker: grades choice, numeric and free-text answers like a careful interviewer."""
