@@ -18,7 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The full parser; importing the command modules here keeps `import bot.cli` cheap and side-effect free."""
+    """The full parser; command modules are imported here so `import bot.cli` stays cheap."""
     parser = argparse.ArgumentParser(
         prog="interview-bot",
         description="Practise deep-learning interview questions (console, Discord, Slack).",
