@@ -14,6 +14,8 @@ from collections.abc import Sequence
 # Modules that contribute sub-commands, in the order `--help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "questions.cli",
+    "storage.cli",
+    "bot.console.cli",
     "bot.grading_cli",
 )
 

@@ -1,0 +1,1 @@
+"""The console adapter: practise in a terminal with the same core the chat bots use."""

@@ -1,0 +1,187 @@
+"""What every use case needs: ports, clock, randomness, and the transaction and identity helpers.
+
+Use cases run inside `CoreContext.transact`, which opens one unit of work, commits it, and re-runs the
+work once when the database reports a lost race on a counted attempt (the re-run then sees the winner and
+scores 0). Nothing is written unless the whole use case succeeds.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from bot.core.checking.grade import Grade
+from bot.core.errors import AlreadyCounted, InvalidInput, UnknownQuestion
+from bot.core.model import Player, PlayerRecord, Team, TeamRef
+from bot.core.ports import Announcer, Clock, QuestionCatalog, UnitOfWork, UnitOfWorkFactory
+from bot.core.timekeeping import as_utc
+from questions.schema import Question
+
+T = TypeVar("T")
+
+Grader = Callable[[Question, str], Grade]
+"""The answer checker: `bot.core.checking.check` in production."""
+
+MAX_NAME = 100
+MAX_ID = 200
+MAX_ANSWER = 4000
+MAX_TEXT = 1000
+
+
+def clean_text(text: str | None, limit: int) -> str:
+    """User text made safe to store: control characters dropped (newlines and tabs kept), stripped, cut."""
+    if text is None:
+        return ""
+    kept = "".join(ch for ch in str(text) if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return kept.strip()[:limit]
+
+
+def clean_answer(text: str | None) -> str:
+    """An answer to grade: `InvalidInput` when empty, cut to `MAX_ANSWER` characters when huge."""
+    answer = clean_text(text, MAX_ANSWER)
+    if not answer:
+        raise InvalidInput("Your answer is empty; type an answer, `hint` or `skip`.")
+    return answer
+
+
+def _clean_id(value: str, what: str) -> str:
+    cleaned = clean_text(value, MAX_ID)
+    if not cleaned:
+        raise InvalidInput(f"The {what} is missing.")
+    return cleaned
+
+
+IdentityKey = tuple[str, str, str, str]
+Identity = tuple[Team, PlayerRecord]
+
+
+class IdentityCache:
+    """Recently resolved (team, player) pairs, so a busy player's answers skip two lookups each.
+
+    Entries are added only after the transaction that read or created them committed (a rolled-back
+    creation must not leave an id behind), and expire after `ttl` seconds so a team's timezone changed by
+    another process is picked up soon.
+    """
+
+    def __init__(self, ttl: float = 60.0, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._items: OrderedDict[IdentityKey, tuple[float, Identity]] = OrderedDict()
+
+    def get(self, key: IdentityKey) -> Identity | None:
+        item = self._items.get(key)
+        if item is None or time.monotonic() - item[0] > self.ttl:
+            return None
+        return item[1]
+
+    def put(self, key: IdentityKey, value: Identity) -> None:
+        self._items[key] = (time.monotonic(), value)
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+@dataclass
+class _Transaction:
+    cache: IdentityCache
+    seen: dict[IdentityKey, Identity] = field(default_factory=dict)
+
+
+_current: ContextVar[_Transaction | None] = ContextVar("interview_bot_transaction", default=None)
+
+
+@dataclass
+class CoreContext:
+    """The ports and policies shared by the use-case modules."""
+
+    uow_factory: UnitOfWorkFactory
+    catalog: QuestionCatalog
+    grader: Grader
+    clock: Clock
+    announcers: Mapping[str, Announcer] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=random.Random)
+    identities: IdentityCache = field(default_factory=IdentityCache)
+
+    def now(self) -> datetime:
+        return as_utc(self.clock.now())
+
+    def question(self, question_id: str) -> Question:
+        """The question, or `UnknownQuestion` with its id."""
+        try:
+            return self.catalog.get(question_id)
+        except LookupError:
+            raise UnknownQuestion(f"There is no question {question_id[:80]!r}.") from None
+
+    def find_question(self, question_id: str) -> Question | None:
+        try:
+            return self.catalog.get(question_id)
+        except LookupError:
+            return None
+
+    def grade(self, question: Question, answer: str) -> Grade:
+        return self.grader(question, answer)
+
+    async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run `work` in one unit of work and commit; retry once after a lost counted-attempt race."""
+        for attempt in range(2):
+            txn = _Transaction(self.identities)
+            token = _current.set(txn)
+            try:
+                async with self.uow_factory() as uow:
+                    result = await work(uow)
+                    await uow.commit()
+                for key, identity in txn.seen.items():
+                    self.identities.put(key, identity)
+                return result
+            except AlreadyCounted:
+                if attempt == 1:
+                    raise
+            finally:
+                _current.reset(token)
+        raise AssertionError("unreachable")
+
+    async def read(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run read-only `work` in a unit of work that is rolled back."""
+        async with self.uow_factory() as uow:
+            return await work(uow)
+
+
+def team_ref_of(player: Player) -> TeamRef:
+    return TeamRef(_clean_id(player.platform, "platform").lower(), _clean_id(player.team_id, "team id"))
+
+
+async def resolve_player(uow: UnitOfWork, player: Player) -> tuple[Team, PlayerRecord]:
+    """The stored team and player for an adapter's `Player`, created on first sight."""
+    ref = team_ref_of(player)
+    user_id = _clean_id(player.user_id, "user id")
+    name = clean_text(player.display_name, MAX_NAME) or user_id[:MAX_NAME]
+    key = (ref.platform, ref.external_id, user_id, name)
+    txn = _current.get()
+    cached = txn.cache.get(key) if txn else None
+    if cached is not None:
+        return cached
+    team = await uow.teams.get_or_create(ref)
+    record = await uow.players.get_or_create(team.id, user_id, name)
+    if txn is not None:
+        txn.seen[key] = (team, record)
+    return team, record
+
+
+async def find_player(uow: UnitOfWork, player: Player) -> tuple[Team, PlayerRecord] | None:
+    """The stored team and player, or None when either was never seen (read paths create nothing)."""
+    ref = team_ref_of(player)
+    team = await uow.teams.find(ref.platform, ref.external_id)
+    if team is None:
+        return None
+    record = await uow.players.find(team.id, _clean_id(player.user_id, "user id"))
+    return (team, record) if record else None

@@ -1,0 +1,321 @@
+"""The daily question of a channel: configure, open (claim → post → record), answer, close with results.
+
+Exactly once comes from the database: the day's row is claimed (unique channel + local date) in its own
+transaction before anything is posted, the platform's message reference is recorded after, and the claim is
+released when posting fails so a retry can happen. A second answer from a player is refused by the
+database's unique (daily post, player), not only by a check here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import time, timedelta
+from typing import Protocol, runtime_checkable
+
+from bot.core.context import CoreContext, clean_answer, resolve_player
+from bot.core.daily_config import (
+    parse_channel_ref,
+    parse_duration,
+    parse_time_of_day,
+    parse_topics,
+    parse_weekdays,
+)
+from bot.core.errors import (
+    AlreadyAnswered,
+    DailyClosed,
+    InvalidInput,
+    NoQuestions,
+    NotFound,
+    StorageUnavailable,
+)
+from bot.core.model import (
+    AttemptMode,
+    DailyAnswerRow,
+    DailyConfig,
+    DailyPost,
+    DailyPostDraft,
+    DailyResults,
+    DailyStatus,
+    Player,
+    QuizFilters,
+    TeamRef,
+)
+from bot.core.ports import Announcer, UnitOfWork
+from bot.core.recording import record_attempt
+from bot.core.selection import matching, parse_difficulty, pick
+from bot.core.timekeeping import as_utc, local_date, zone
+from bot.core.views import Feedback
+
+log = logging.getLogger(__name__)
+
+RECENT_DAYS = 90
+"""A question posted in a team within this many days is only reused when nothing else is left."""
+TOP_ANSWERS = 5
+STALE_CLAIM = timedelta(minutes=10)
+"""A claim older than this that never became a post (the process died) may be taken over."""
+
+
+DailyListener = Callable[[str], Awaitable[None]]
+"""Called with a channel_ref after its daily config changed (committed), e.g. to reschedule its job."""
+
+
+@runtime_checkable
+class UnrevealedQueries(Protocol):
+    """Optional extra of the daily-post repository: CLOSED posts whose reveal was never posted."""
+
+    async def unrevealed(self) -> list[DailyPost]: ...
+
+
+class DailyQuestions:
+    def __init__(self, ctx: CoreContext) -> None:
+        self.ctx = ctx
+        self.listeners: list[DailyListener] = []
+
+    async def _changed(self, channel_ref: str) -> None:
+        for listener in list(self.listeners):
+            try:
+                await listener(channel_ref)
+            except Exception:  # a listener's trouble is not the admin's error
+                log.exception("daily config listener failed for %s", channel_ref)
+
+    # --- configuration ----------------------------------------------------------------------------
+
+    async def configure(
+        self,
+        channel_ref: str,
+        team: TeamRef,
+        post_time: str | time,
+        timezone: str = "UTC",
+        weekdays: str | Iterable[int] | None = None,
+        topics: str | Iterable[str] | None = None,
+        difficulty: str | None = None,
+        reveal_after: str | timedelta | None = None,
+    ) -> DailyConfig:
+        """Create or replace a channel's daily settings (enabled). Bad values raise `InvalidInput`."""
+        zone(timezone)
+        level = parse_difficulty(difficulty)
+
+        async def work(uow: UnitOfWork) -> DailyConfig:
+            stored_team = await uow.teams.get_or_create(team)
+            config = DailyConfig(
+                channel_ref=parse_channel_ref(channel_ref),
+                team_id=stored_team.id,
+                post_time=parse_time_of_day(post_time),
+                timezone=timezone.strip(),
+                weekdays=parse_weekdays(weekdays),
+                topics=parse_topics(topics),
+                difficulty=level.value if level else None,
+                reveal_after=parse_duration(reveal_after),
+                enabled=True,
+            )
+            await uow.daily_configs.save(config)
+            return config
+
+        saved = await self.ctx.transact(work)
+        await self._changed(saved.channel_ref)
+        return saved
+
+    async def disable(self, channel_ref: str) -> DailyConfig:
+        async def work(uow: UnitOfWork) -> DailyConfig:
+            config = await uow.daily_configs.get(parse_channel_ref(channel_ref))
+            if config is None:
+                raise NotFound("This channel has no daily question.")
+            off = dataclasses.replace(config, enabled=False)
+            await uow.daily_configs.save(off)
+            return off
+
+        disabled = await self.ctx.transact(work)
+        await self._changed(disabled.channel_ref)
+        return disabled
+
+    async def config(self, channel_ref: str) -> DailyConfig | None:
+        return await self.ctx.read(lambda uow: uow.daily_configs.get(parse_channel_ref(channel_ref)))
+
+    async def enabled_configs(self) -> list[DailyConfig]:
+        return await self.ctx.read(lambda uow: uow.daily_configs.list_enabled())
+
+    # --- opening ----------------------------------------------------------------------------------
+
+    def _announcer(self, channel_ref: str) -> Announcer:
+        platform = channel_ref.split(":", 1)[0]
+        announcer = self.ctx.announcers.get(platform)
+        if announcer is None:
+            raise InvalidInput(f"No announcer is configured for {platform!r} channels.")
+        return announcer
+
+    async def open(self, channel_ref: str, force: bool = False) -> DailyPost:
+        """Post today's question in the channel, exactly once per local day.
+
+        Raises `DuplicateClaim` when the day already has its post, `NotFound` without a config,
+        `InvalidInput` when the channel is disabled or today is not a posting day (unless `force`, which an
+        admin's "post now" uses), and re-raises the announcer's error after releasing the claim.
+        """
+        ref = parse_channel_ref(channel_ref)
+        announcer = self._announcer(ref)
+        now = self.ctx.now()
+
+        async def claim(uow: UnitOfWork) -> DailyPost:
+            config = await uow.daily_configs.get(ref)
+            if config is None:
+                raise NotFound("This channel has no daily question; an admin can set one up.")
+            today = local_date(now, config.timezone)
+            if not force and not config.enabled:
+                raise InvalidInput("The daily question is switched off in this channel.")
+            if not force and today.weekday() not in config.weekdays:
+                raise InvalidInput("Today is not a daily-question day in this channel.")
+            filters = QuizFilters(difficulty=config.difficulty)
+            candidates = matching(self.ctx.catalog.all(), filters, config.topics)
+            if not candidates:
+                raise NoQuestions("No question matches this channel's topics and difficulty.")
+            since = today - timedelta(days=RECENT_DAYS)
+            recent = await uow.daily_posts.recent_question_ids(config.team_id, since)
+            question = pick(candidates, recent, 1, self.ctx.rng)[0]
+            draft = DailyPostDraft(
+                channel_ref=ref,
+                team_id=config.team_id,
+                local_date=today,
+                question_id=question.id,
+                claimed_at=now,
+                reveal_at=now + config.reveal_after,
+            )
+            return await uow.daily_posts.claim(draft, stale_before=now - STALE_CLAIM)
+
+        post = await self.ctx.transact(claim)
+        try:
+            message_ref = await announcer.post_question(ref, self.ctx.question(post.question_id), post)
+        except BaseException:
+            await self._release(post)
+            raise
+
+        async def record(uow: UnitOfWork) -> DailyPost:
+            return await uow.daily_posts.mark_posted(post.id, message_ref, self.ctx.now())
+
+        return await self.ctx.transact(record)
+
+    async def _release(self, post: DailyPost) -> None:
+        async def work(uow: UnitOfWork) -> None:
+            await uow.daily_posts.release(post.id)
+
+        # If the database is gone too, the claim goes stale and the next attempt takes it over.
+        with contextlib.suppress(StorageUnavailable):
+            await self.ctx.transact(work)
+
+    async def post(self, post_id: int) -> DailyPost:
+        """One daily post by id; `NotFound` when there is none (or it was never posted)."""
+
+        async def work(uow: UnitOfWork) -> DailyPost:
+            post = await uow.daily_posts.get(post_id)
+            if post is None or post.status == DailyStatus.CLAIMED:
+                raise NotFound("There is no such daily question.")
+            return post
+
+        return await self.ctx.read(work)
+
+    async def current(self, channel_ref: str) -> DailyPost | None:
+        """The channel's most recent post (any status), for "what is today's question"."""
+        return await self.ctx.read(lambda uow: uow.daily_posts.latest(parse_channel_ref(channel_ref)))
+
+    async def open_posts(self) -> list[DailyPost]:
+        return await self.ctx.read(lambda uow: uow.daily_posts.open_posts())
+
+    async def unrevealed(self) -> list[DailyPost]:
+        """Closed posts whose reveal was never posted (empty when storage cannot tell)."""
+
+        async def work(uow: UnitOfWork) -> list[DailyPost]:
+            repo = uow.daily_posts
+            return await repo.unrevealed() if isinstance(repo, UnrevealedQueries) else []
+
+        return await self.ctx.read(work)
+
+    # --- answering --------------------------------------------------------------------------------
+
+    async def submit(self, player: Player, post_id: int, answer_text: str) -> Feedback:
+        """Grade a player's answer to a daily post. Only the first answer counts: a second one raises
+        `AlreadyAnswered`; answers after the reveal time or close raise `DailyClosed`."""
+        answer = clean_answer(answer_text)
+
+        async def work(uow: UnitOfWork) -> Feedback:
+            post = await uow.daily_posts.get(post_id)
+            if post is None or post.status == DailyStatus.CLAIMED:
+                raise NotFound("There is no such daily question.")
+            now = self.ctx.now()
+            if post.status == DailyStatus.CLOSED or now >= as_utc(post.reveal_at):
+                raise DailyClosed()
+            team, record = await resolve_player(uow, player)
+            if await uow.attempts.daily_answer(post.id, record.id) is not None:
+                raise AlreadyAnswered()
+            question = self.ctx.question(post.question_id)
+            grade = self.ctx.grade(question, answer)
+            attempt = await record_attempt(
+                uow, team=team, player=record, question=question, answer=answer, grade=grade,
+                mode=AttemptMode.DAILY, hints_used=0, now=now, daily_post_id=post.id,
+            )
+            return Feedback(attempt, grade, question, attempt.counted, attempt.points)
+
+        try:
+            return await self.ctx.transact(work)
+        except StorageUnavailable as err:
+            raise StorageUnavailable(
+                "The database is unreachable: your answer was NOT saved. Send it again when it is back.",
+                unsaved_answer=answer,
+            ) from err
+
+    # --- closing ----------------------------------------------------------------------------------
+
+    async def _results(self, uow: UnitOfWork, post: DailyPost) -> DailyResults:
+        attempts = await uow.attempts.for_daily_post(post.id)
+        best = sorted(attempts, key=lambda a: (-a.score, a.created_at, a.id))[:TOP_ANSWERS]
+        rows = []
+        for a in best:
+            who = await uow.players.get(a.player_id)
+            rows.append(DailyAnswerRow(a.player_id, who.display_name if who else "?", a.score, a.verdict,
+                                       a.points, a.answer))
+        question = self.ctx.find_question(post.question_id)
+        return DailyResults(
+            post=post,
+            question_id=post.question_id,
+            reference_answer=question.reference_answer if question else "",
+            explanation=question.explanation if question else "",
+            answers=len(attempts),
+            correct=sum(1 for a in attempts if a.verdict == "correct"),
+            top=tuple(rows),
+        )
+
+    async def results(self, post_id: int) -> DailyResults:
+        async def work(uow: UnitOfWork) -> DailyResults:
+            post = await uow.daily_posts.get(post_id)
+            if post is None:
+                raise NotFound("There is no such daily question.")
+            return await self._results(uow, post)
+
+        return await self.ctx.read(work)
+
+    async def close(self, post_id: int, announce: bool = True) -> DailyResults:
+        """Close the post (once, whichever process gets there first: others get `DailyClosed`) and post
+        the reveal with the day's results through the channel's announcer."""
+
+        async def work(uow: UnitOfWork) -> DailyResults:
+            closed = await uow.daily_posts.close(post_id, self.ctx.now())
+            return await self._results(uow, closed)
+
+        results = await self.ctx.transact(work)
+        if announce:
+            results = await self.reveal(results)
+        return results
+
+    async def reveal(self, results: DailyResults) -> DailyResults:
+        """Post the reveal of a closed post and record its message reference (a retry after a failed
+        reveal calls this again with `results(post_id)`)."""
+        post = results.post
+        reveal_ref = await self._announcer(post.channel_ref).post_reveal(
+            post.channel_ref, post.message_ref or "", results
+        )
+
+        async def work(uow: UnitOfWork) -> None:
+            await uow.daily_posts.set_reveal_ref(post.id, reveal_ref)
+
+        await self.ctx.transact(work)
+        return dataclasses.replace(results, post=dataclasses.replace(post, reveal_ref=reveal_ref))

@@ -1,0 +1,197 @@
+"""Daily question settings per channel and the daily posts themselves.
+
+A post row is claimed before anything is posted; the unique (channel_ref, local_date) makes the claim the
+one place that decides "exactly one question per channel per day" across restarts and processes. State
+changes (take over a stale claim, close) are conditional UPDATEs, so two processes cannot both win.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.core.errors import DailyClosed, DuplicateClaim, NotFound
+from bot.core.model import DailyConfig, DailyPost, DailyPostDraft, DailyStatus
+from bot.core.timekeeping import as_utc
+from storage.repositories.base import Repository, int_tuple, prepared, str_tuple
+from storage.tables import daily_configs, daily_posts
+
+
+def _config(row: Any) -> DailyConfig:
+    return DailyConfig(
+        channel_ref=row.channel_ref,
+        team_id=row.team_id,
+        post_time=row.post_time,
+        timezone=row.timezone,
+        weekdays=int_tuple(row.weekdays),
+        topics=str_tuple(row.topics),
+        difficulty=row.difficulty,
+        reveal_after=timedelta(seconds=int(row.reveal_after_seconds)),
+        enabled=bool(row.enabled),
+    )
+
+
+def _post(row: Any) -> DailyPost:
+    return DailyPost(
+        id=row.id,
+        channel_ref=row.channel_ref,
+        team_id=row.team_id,
+        local_date=row.local_date,
+        question_id=row.question_id,
+        claimed_at=row.claimed_at,
+        reveal_at=row.reveal_at,
+        status=DailyStatus(row.status),
+        message_ref=row.message_ref,
+        posted_at=row.posted_at,
+        closed_at=row.closed_at,
+        reveal_ref=row.reveal_ref,
+    )
+
+
+class SqlDailyConfigs(Repository):
+    async def get(self, channel_ref: str) -> DailyConfig | None:
+        row = await self.tx.first(sa.select(daily_configs).where(daily_configs.c.channel_ref == channel_ref))
+        return _config(row) if row else None
+
+    async def save(self, config: DailyConfig) -> None:
+        values = {
+            "channel_ref": config.channel_ref,
+            "team_id": config.team_id,
+            "post_time": config.post_time.replace(tzinfo=None),
+            "timezone": config.timezone,
+            "weekdays": list(config.weekdays),
+            "topics": list(config.topics),
+            "difficulty": config.difficulty,
+            "reveal_after_seconds": round(config.reveal_after.total_seconds()),
+            "enabled": config.enabled,
+        }
+        insert = self.tx.insert(daily_configs).values(values)
+        await self.tx.execute(
+            insert.on_conflict_do_update(
+                index_elements=["channel_ref"],
+                set_={k: insert.excluded[k] for k in values if k != "channel_ref"},
+            )
+        )
+
+    async def list_enabled(self) -> list[DailyConfig]:
+        rows = await self.tx.all(
+            sa.select(daily_configs).where(daily_configs.c.enabled).order_by(daily_configs.c.channel_ref)
+        )
+        return [_config(r) for r in rows]
+
+    async def list_for_team(self, team_id: int) -> list[DailyConfig]:
+        rows = await self.tx.all(
+            sa.select(daily_configs).where(daily_configs.c.team_id == team_id)
+            .order_by(daily_configs.c.channel_ref)
+        )
+        return [_config(r) for r in rows]
+
+
+class SqlDailyPosts(Repository):
+    async def claim(self, draft: DailyPostDraft, stale_before: datetime | None = None) -> DailyPost:
+        insert = (
+            self.tx.insert(daily_posts)
+            .values(
+                channel_ref=draft.channel_ref, team_id=draft.team_id, local_date=draft.local_date,
+                question_id=draft.question_id, status=DailyStatus.CLAIMED.value,
+                claimed_at=as_utc(draft.claimed_at), reveal_at=as_utc(draft.reveal_at),
+            )
+            .on_conflict_do_nothing(index_elements=["channel_ref", "local_date"])
+            .returning(*daily_posts.c)
+        )
+        row = await self.tx.first(insert)
+        if row is not None:
+            return _post(row)
+        if stale_before is not None:
+            c = daily_posts.c
+            row = await self.tx.first(
+                sa.update(daily_posts)
+                .where(c.channel_ref == draft.channel_ref, c.local_date == draft.local_date,
+                       c.status == DailyStatus.CLAIMED.value, c.claimed_at < as_utc(stale_before))
+                .values(question_id=draft.question_id, claimed_at=as_utc(draft.claimed_at),
+                        reveal_at=as_utc(draft.reveal_at))
+                .returning(*daily_posts.c)
+            )
+            if row is not None:
+                return _post(row)
+        raise DuplicateClaim()
+
+    async def _set(self, post_id: int, **values: Any) -> DailyPost:
+        row = await self.tx.first(
+            sa.update(daily_posts).where(daily_posts.c.id == post_id).values(**values)
+            .returning(*daily_posts.c)
+        )
+        if row is None:
+            raise NotFound("There is no such daily question.")
+        return _post(row)
+
+    async def mark_posted(self, post_id: int, message_ref: str, posted_at: datetime) -> DailyPost:
+        return await self._set(post_id, status=DailyStatus.POSTED.value, message_ref=message_ref,
+                               posted_at=as_utc(posted_at))
+
+    async def release(self, post_id: int) -> None:
+        await self.tx.execute(
+            sa.delete(daily_posts).where(daily_posts.c.id == post_id,
+                                         daily_posts.c.status == DailyStatus.CLAIMED.value)
+        )
+
+    async def close(self, post_id: int, closed_at: datetime) -> DailyPost:
+        row = await self.tx.first(
+            sa.update(daily_posts)
+            .where(daily_posts.c.id == post_id, daily_posts.c.status == DailyStatus.POSTED.value)
+            .values(status=DailyStatus.CLOSED.value, closed_at=as_utc(closed_at))
+            .returning(*daily_posts.c)
+        )
+        if row is not None:
+            return _post(row)
+        if await self.get(post_id) is None:
+            raise NotFound("There is no such daily question.")
+        raise DailyClosed()
+
+    async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None:
+        await self._set(post_id, reveal_ref=reveal_ref)
+
+    async def get(self, post_id: int) -> DailyPost | None:
+        query = prepared(self.tx, "daily_posts.get",
+                         lambda _tx: sa.select(daily_posts).where(daily_posts.c.id == sa.bindparam("id")))
+        row = (await self.tx.execute(query, {"id": post_id})).first()
+        return _post(row) if row else None
+
+    async def for_date(self, channel_ref: str, local_date: date) -> DailyPost | None:
+        row = await self.tx.first(
+            sa.select(daily_posts).where(daily_posts.c.channel_ref == channel_ref,
+                                         daily_posts.c.local_date == local_date)
+        )
+        return _post(row) if row else None
+
+    async def latest(self, channel_ref: str) -> DailyPost | None:
+        row = await self.tx.first(
+            sa.select(daily_posts).where(daily_posts.c.channel_ref == channel_ref)
+            .order_by(daily_posts.c.local_date.desc()).limit(1)
+        )
+        return _post(row) if row else None
+
+    async def open_posts(self) -> list[DailyPost]:
+        rows = await self.tx.all(
+            sa.select(daily_posts).where(daily_posts.c.status == DailyStatus.POSTED.value)
+            .order_by(daily_posts.c.reveal_at, daily_posts.c.id)
+        )
+        return [_post(r) for r in rows]
+
+    async def unrevealed(self) -> list[DailyPost]:
+        """CLOSED posts whose reveal was never posted (the platform failed), for the scheduler to retry."""
+        rows = await self.tx.all(
+            sa.select(daily_posts)
+            .where(daily_posts.c.status == DailyStatus.CLOSED.value, daily_posts.c.reveal_ref.is_(None))
+            .order_by(daily_posts.c.id)
+        )
+        return [_post(r) for r in rows]
+
+    async def recent_question_ids(self, team_id: int, since: date) -> set[str]:
+        rows = await self.tx.all(
+            sa.select(daily_posts.c.question_id).where(daily_posts.c.team_id == team_id,
+                                                       daily_posts.c.local_date >= since).distinct()
+        )
+        return {r.question_id for r in rows}
