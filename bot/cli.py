@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "storage.cli",
     "bot.console.cli",
     "bot.grading_cli",
+    "bot.discord_adapter.cli",
 )
 
 

@@ -1,0 +1,91 @@
+"""The core's `Announcer` port for Discord: the daily question post and its reveal in a thread.
+
+Works from ids alone (`get_partial_messageable`), so it needs neither the guild cache nor any intent, and
+a reveal after a restart finds the question message from the stored message reference.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Literal
+
+import discord
+
+from bot.core.model import DailyPost, DailyResults
+from bot.discord_adapter import custom_ids as ids
+from bot.discord_adapter.components import button, daily_post_view, persistent_view
+from bot.discord_adapter.context import message_ref, parse_channel_ref, parse_message_ref
+from bot.discord_adapter.render import NO_MENTIONS
+from bot.discord_adapter.render_reports import daily_question_embed, reveal_embed
+from questions.schema import Question
+
+log = logging.getLogger(__name__)
+
+THREAD_ALREADY_EXISTS = 160004
+THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440
+
+
+class DiscordAnnouncer:
+    """Posts through `client`; `find_question` resolves a question id for the reveal (None if gone)."""
+
+    def __init__(self, client: discord.Client, find_question: Callable[[str], Question | None]) -> None:
+        self.client = client
+        self.find_question = find_question
+
+    async def post_question(self, channel_ref: str, question: Question, daily_post: DailyPost) -> str:
+        """The question embed with a persistent Answer button; returns `discord:<guild>/<channel>/<msg>`."""
+        guild_id, channel_id = parse_channel_ref(channel_ref)
+        channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
+        sent = await channel.send(
+            embed=daily_question_embed(question, daily_post.local_date.isoformat()),
+            view=daily_post_view(daily_post.id, question),
+            allowed_mentions=NO_MENTIONS,
+        )
+        return message_ref(guild_id, channel_id, sent.id)
+
+    async def post_reveal(self, channel_ref: str, message_ref_text: str, results: DailyResults) -> str:
+        """The answer and the day's results in a thread under the question (a reply in the channel when
+        no thread can be made); the question's Answer button is closed."""
+        guild_id, channel_id = parse_channel_ref(channel_ref)
+        channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
+        embed = reveal_embed(results, self.find_question(results.question_id))
+        question_message: discord.PartialMessage | None = None
+        if message_ref_text:
+            _guild, _channel, message_id = parse_message_ref(message_ref_text)
+            question_message = channel.get_partial_message(message_id)
+        if question_message is None:
+            sent = await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            return message_ref(guild_id, channel_id, sent.id)
+        await self._close_button(question_message, results.post.id, results.question_id)
+        thread_id = await self._thread_of(question_message, results)
+        if thread_id is None:
+            sent = await channel.send(
+                embed=embed, reference=question_message, allowed_mentions=NO_MENTIONS, mention_author=False
+            )
+            return message_ref(guild_id, channel_id, sent.id)
+        thread = self.client.get_partial_messageable(thread_id, guild_id=guild_id)
+        sent = await thread.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        return message_ref(guild_id, thread_id, sent.id)
+
+    async def _thread_of(self, message: discord.PartialMessage, results: DailyResults) -> int | None:
+        name = f"Answer · {results.post.local_date.isoformat()}"
+        try:
+            thread = await message.create_thread(name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+        except discord.HTTPException as error:
+            if error.code == THREAD_ALREADY_EXISTS:
+                return message.id  # a thread started from a message has the message's id
+            log.warning("could not open the reveal thread under message %s: %s", message.id, error)
+            return None
+        return thread.id
+
+    async def _close_button(self, message: discord.PartialMessage, post_id: int, question_id: str) -> None:
+        closed = button(
+            ids.button_id("daily", post_id, ids.question_ref(question_id)),
+            "Answered — see thread",
+            disabled=True,
+        )
+        try:
+            await message.edit(view=persistent_view(closed))
+        except discord.HTTPException as error:
+            log.warning("could not close the Answer button of message %s: %s", message.id, error)
