@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.console.cli",
     "bot.grading_cli",
     "bot.discord_adapter.cli",
+    "bot.slack_adapter.cli",
 )
 
 
