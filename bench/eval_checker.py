@@ -3,11 +3,14 @@
     python bench/eval_checker.py                 # dev set (inline + bank mode), SemEval-2013, SAF
     python bench/eval_checker.py --only dev      # just the dev set
     python bench/eval_checker.py --by-kind       # also a per-answer-kind breakdown of the dev set
+    python bench/eval_checker.py --only samples  # agreement with tests/data/checker_samples.jsonl
 
 Dev set: `../shared/eval/dev-grading.jsonl`, graded in two modes:
 - inline: only the prompt and the reference answer (an ad-hoc question, as for an uploaded pack);
 - bank: the same questions by id from the curated packs (key points + misconceptions), mapped with
   `bench/dev_question_ids.json`.
+Regression samples: `tests/data/checker_samples.jsonl`, answers to the bank's questions written by the
+curators from the questions alone, each expecting `correct` or `incorrect`.
 SemEval-2013 task 7 (SciEntsBank + Beetle): 2-way accuracy on the unseen-questions test split, with the
 threshold on the checker's score picked on the train split (and, for comparison, with the checker's own
 `correct` verdict). SAF (communication networks, English): Pearson r of the score against the tutor
@@ -39,6 +42,7 @@ DEV = SHARED / "eval" / "dev-grading.jsonl"
 SEMEVAL = SHARED / "asag" / "semeval2013_task7" / "semeval2013_task7_2way_3way.csv"
 SAF = SHARED / "asag" / "saf_comnets_en" / "saf_comnets_en_v2.csv"
 DEV_IDS = REPO / "bench" / "dev_question_ids.json"
+SAMPLES = REPO / "tests" / "data" / "checker_samples.jsonl"
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,39 @@ def dev_bank(rows: list[dict[str, object]]) -> tuple[list[Item], list[str]]:
             )
         )
     return items, missing
+
+
+def sample_items(path: Path = SAMPLES) -> list[Item]:
+    """The curators' regression samples: answers to bank questions with the verdict they expect."""
+    from questions.store import QuestionStore
+
+    store = QuestionStore.load_default()
+    items = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            expect = str(row["expect"])
+            items.append(
+                Item(
+                    store.get(str(row["question_id"])),
+                    str(row["answer"]),
+                    1.0 if expect == "correct" else 0.0,
+                    expect,
+                    str(row["question_id"]),
+                    "sample",
+                )
+            )
+    return items
+
+
+def agrees(verdict: str, expect: str) -> bool:
+    """A sample expecting `correct` must not be graded incorrect, and one expecting `incorrect` must not
+    be graded correct (partial credit is a fair reading of either)."""
+    return not (expect == "correct" and verdict == "incorrect") and not (
+        expect == "incorrect" and verdict == "correct"
+    )
 
 
 def semeval(split: str) -> list[Item]:
@@ -261,6 +298,20 @@ def _corpus_of(item: Item) -> str:
     return _CORPUS.get(item.group, "")
 
 
+def report_samples() -> dict[str, float]:
+    """Agreement with the regression samples, and how often the verdict is exactly the expected one."""
+    items = sample_items()
+    verdicts = [check(i.question, i.answer).verdict.value for i in items]
+    agree = sum(agrees(v, i.verdict) for v, i in zip(verdicts, items, strict=True)) / len(items)
+    exact = sum(v == i.verdict for v, i in zip(verdicts, items, strict=True)) / len(items)
+    print(
+        f"regression samples (tests/data/checker_samples.jsonl): n={len(items)} agreement={agree:.1%} "
+        f"(exact verdict {exact:.1%}; disagreement = an expected-correct answer graded incorrect or "
+        f"the reverse)"
+    )
+    return {"samples_agreement": agree}
+
+
 def report_saf() -> dict[str, float]:
     items = saf()
     predicted = scores(items)
@@ -278,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", choices=("dev", "inline", "bank", "semeval", "saf"), default=None)
+    parser.add_argument(
+        "--only", choices=("dev", "inline", "bank", "samples", "semeval", "saf"), default=None
+    )
     parser.add_argument("--by-kind", action="store_true", help="per answer kind breakdown of the dev set")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -299,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"dev, bank mode: {len(missing)} question ids not in the bank: {', '.join(missing)}")
             if bank_items:
                 report_graded("dev, bank mode", bank_items, scores(bank_items), args.by_kind)
+    if only in (None, "samples") and SAMPLES.exists():
+        report_samples()
     if only in (None, "semeval") and SEMEVAL.exists():
         report_semeval()
     if only in (None, "saf") and SAF.exists():

@@ -46,6 +46,8 @@ GRID: dict[str, Sequence[float]] = {
     "salad_penalty": (0.0, 0.2, 0.4, 0.6, 0.8),
     "conflict_penalty": (0.0, 0.25, 0.5, 1.0),
     "misconception_penalty": (0.2, 0.4, 0.6),
+    "misconception_cap": (0.4, 0.5, 0.6, 0.7),
+    "denied_cap": (0.6, 0.7, 0.75, 1.0),
     "unsupported_free": (0.1, 0.2, 0.3),
     "unsupported_penalty": (0.0, 0.25, 0.5, 0.75, 1.0),
     "overclaim_free": (0.005, 0.01, 0.015, 0.02),
@@ -97,27 +99,55 @@ def search(objective: Objective, start: Weights, sweeps: int = 3) -> Weights:
     return best
 
 
-def dev_objective(data: Measured) -> Objective:
+def sample_agreement(data: Measured, weights: Weights) -> float:
+    """Share of regression samples (expect correct/incorrect) the checker does not contradict."""
+    if not data:
+        return 1.0
+    verdicts = [ev.verdict_of(combine(s, weights)) for s, _ in data]
+    return sum(ev.agrees(v, i.verdict) for v, (_, i) in zip(verdicts, data, strict=True)) / len(data)
+
+
+def dev_objective(data: Measured, samples: Measured | None = None) -> Objective:
+    """Dev-set Pearson r + verdict accuracy, minus salads/misconceptions graded correct, plus agreement
+    with the regression samples (answers to the bank's other questions)."""
+
     def objective(weights: Weights) -> float:
         r, accuracy, wrong = graded_objective(data, weights)
-        return r + accuracy - 0.05 * wrong
+        return r + accuracy - 0.05 * wrong + sample_agreement(samples or [], weights)
 
     return objective
 
 
-def loqo(data: Measured, start: Weights) -> tuple[float, float]:
-    """Leave-one-question-out: fit on the other questions, grade the left-out one."""
+def loqo(data: Measured, start: Weights, samples: Measured | None = None) -> tuple[float, float, int, float]:
+    """Leave-one-question-out: fit on the other questions (and their samples), grade the left-out one.
+
+    Returns Pearson r, verdict accuracy, salads/misconceptions graded correct, and the agreement with
+    the samples of each left-out question."""
+    samples = samples or []
     predicted: dict[int, float] = {}
+    held_samples: list[float] = []
     for group in sorted({i.group for _, i in data}):
+        qid = next(i.question.id for _, i in data if i.group == group)
         train = [d for d in data if d[1].group != group]
-        weights = search(dev_objective(train), start, sweeps=2)
+        train_samples = [d for d in samples if d[1].question.id != qid]
+        weights = search(dev_objective(train, train_samples), start, sweeps=2)
         for index, (s, item) in enumerate(data):
             if item.group == group:
                 predicted[index] = combine(s, weights)
+        held = [d for d in samples if d[1].question.id == qid]
+        if held:
+            held_samples.append(sample_agreement(held, weights) * len(held))
     scores = [predicted[i] for i in range(len(data))]
     r = pearson(scores, [i.human for _, i in data])
     accuracy = sum(ev.verdict_of(p) == i.verdict for p, (_, i) in zip(scores, data, strict=True)) / len(data)
-    return r, accuracy
+    wrong = sum(
+        1
+        for p, (_, i) in zip(scores, data, strict=True)
+        if ev.verdict_of(p) == "correct" and i.kind in ("keyword_salad", "misconception")
+    )
+    dev_qids = {i.question.id for _, i in data}
+    n_held = sum(1 for _, i in samples if i.question.id in dev_qids)
+    return r, accuracy, wrong, (sum(held_samples) / n_held if n_held else float("nan"))
 
 
 def show(name: str, weights: Weights) -> None:
@@ -154,12 +184,17 @@ def main() -> int:
         print(f"bank: questions missing from the bank ({', '.join(missing)}); not fitted")
         return 0
     bank = measure(bank_items)
-    fitted_bank = search(dev_objective(bank), WEIGHTS)
+    samples = measure(ev.sample_items())
+    fitted_bank = search(dev_objective(bank, samples), WEIGHTS)
     r, accuracy, wrong = graded_objective(bank, fitted_bank)
-    cv_r, cv_accuracy = loqo(bank, WEIGHTS)
     print(
         f"bank: dev r={r:.3f} acc={accuracy:.1%} salad/misconception correct={wrong}; "
-        f"leave-one-question-out r={cv_r:.3f} acc={cv_accuracy:.1%}"
+        f"samples agree={sample_agreement(samples, fitted_bank):.1%}"
+    )
+    cv_r, cv_accuracy, cv_wrong, cv_samples = loqo(bank, WEIGHTS, samples)
+    print(
+        f"bank, leave-one-question-out: r={cv_r:.3f} acc={cv_accuracy:.1%} "
+        f"salad/misconception correct={cv_wrong}; held-out question samples agree={cv_samples:.1%}"
     )
     show("WEIGHTS", fitted_bank)
     return 0

@@ -1,6 +1,6 @@
 """Answer-checker latency per question kind, then the agreement figures of bench/eval_checker.py.
 
-    python bench/grading.py              # latency + dev set (inline and bank) + SemEval + SAF
+    python bench/grading.py              # latency + dev set (inline, bank) + samples + SemEval + SAF
     python bench/grading.py --latency    # latency only
 
 Latency is the wall time of `check(question, answer)` for answers already seen by the question's

@@ -27,6 +27,15 @@ _PREFIX = re.compile(
     r"\s*[:=\-]?\s*)+",
     re.IGNORECASE,
 )
+# Hedges around the letters ("b or d, not sure", "either b or d?", "c i think"): they say how sure the
+# player is, not which options they pick.
+_HEDGE = re.compile(
+    r"(?:^|[\s,;:.!?()\-–—]+)(?:(?:i'?m|i\s+am)\s+)?(?:not\s+(?:\d+\s*%\s+|totally\s+|really\s+|very\s+|"
+    r"completely\s+|entirely\s+)?(?:sure|certain)|unsure|idk|i\s+don'?t\s+know|no\s+idea|i\s+think|i\s+guess|"
+    r"i\s+believe|maybe|probably|perhaps|either|possibly|hmm+|guessing|just\s+a\s+guess)(?=$|[\s,;:.!?()\-–—])"
+    r"[\s,;:.!?()\-–—]*",
+    re.IGNORECASE,
+)
 _LETTER_LIST = re.compile(
     r"^[\s(\[]*([a-z])[\s)\].:]*(?:(?:,|;|/|&|\+|\band\b|\bor\b|\s)+[\s(\[]*([a-z])[\s)\].:]*)*[.!]*$"
 )
@@ -37,9 +46,7 @@ _MARKED = re.compile(
 )
 _SQUASHED = re.compile(r"^[a-z]{2,6}$")
 # "d. because ...", "c) the leaky one", "b - unbounded", "a because ...": a letter leading an explanation.
-_LEADING = re.compile(
-    r"^[(\[]?([a-z])(?:\s*[.):\]]|\s*[-–—,]|\s+(?:because|since|as|as\s+it|coz|cuz)\b)"
-)
+_LEADING = re.compile(r"^[(\[]?([a-z])(?:\s*[.):\]]|\s*[-–—,]|\s+(?:because|since|as|as\s+it|coz|cuz)\b)")
 
 TRUE_WORDS = frozenset(
     {
@@ -105,6 +112,9 @@ def parse_letters(answer: str, keys: list[str]) -> tuple[list[str], list[str]]:
     """Letters the answer picks, in order (known option keys, then unknown letters it named)."""
     text = _clean(answer)
     text = _PREFIX.sub("", text).strip()
+    unhedged = _HEDGE.sub(" ", text).strip(" ,;:.!?")
+    if unhedged and _LETTER_LIST.match(unhedged):
+        text = unhedged
     letters: list[str] = []
     if _LETTER_LIST.match(text):
         letters = _LETTER.findall(text)

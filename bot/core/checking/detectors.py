@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.checking.analysis import CLAUSE_WORDS, STOPWORDS, Analysis
+from bot.core.checking.analysis import Analysis
+from bot.core.checking.function_words import CLAUSE_WORDS, STOPWORDS
 from bot.core.checking.normalize import sentences, words
 
 # Questions that ask for names ("which frameworks", "examples of", "applications") accept a bare list.

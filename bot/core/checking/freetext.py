@@ -12,15 +12,17 @@ import math
 from dataclasses import dataclass
 
 from bot.core.checking.analysis import analyse
+from bot.core.checking.claims import asserts
 from bot.core.checking.detectors import Shape, shape
 from bot.core.checking.lexicon import domain_concepts
-from bot.core.checking.matching import AnswerIndex, Pattern, asserts
+from bot.core.checking.matching import AnswerIndex, Pattern
 from bot.core.checking.profile import MisconceptionSpec, PointSpec, Profile
 
 MIN_TECHNICAL = 3  # technical concepts needed before their support is judged
 SMALL_PATTERN = 1.5  # total weight below which a phrasing's match counts proportionally less
 MIN_SPECIFIC_WEIGHT = 0.9  # a key-point phrasing needs this much beyond the question's own words
 NEGATED_AT = 0.34  # share of a key point stated with the opposite polarity that counts as denying it
+SINGLE_CONCEPT_DENIAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Weights:
     conflict_penalty: float = 0.5
     misconception_penalty: float = 0.35
     misconception_cap: float = 0.55
+    denied_cap: float = 1.0  # the most an answer that states the opposite of a key point can score
     unsupported_free: float = 0.2  # technical concepts outside the question's vocabulary that are normal
     unsupported_penalty: float = 0.0
     overclaim_free: float = 0.015  # absolutes ("always", "never", "every") per word that are normal
@@ -143,8 +146,10 @@ def _point(index: AnswerIndex, spec: PointSpec) -> PointResult:
         evidence = min(1.0, pattern.total / SMALL_PATTERN)  # one shared word is weak evidence of a point
         best = max(best, 0.5 * (coverage.matched + local) * evidence)
         if coverage.conflict >= NEGATED_AT and coverage.conflict > coverage.matched:
-            conflict = max(conflict, coverage.conflict * evidence)
-    negated = conflict >= NEGATED_AT and conflict >= 0.5 * best
+            # a one-word phrasing ("not in hidden layers") is weak evidence of a denial
+            single = SINGLE_CONCEPT_DENIAL if len(pattern.weights) == 1 else 1.0
+            conflict = max(conflict, coverage.conflict * evidence * single)
+    negated = conflict >= NEGATED_AT
     return PointResult(spec.text, best, negated)
 
 
@@ -226,6 +231,8 @@ def combine(s: Signals, weights: Weights = WEIGHTS) -> float:
     if s.misconceptions:
         score -= weights.misconception_penalty * s.misconception_strength
         score = min(score, weights.misconception_cap)
+    if s.conflict > 0:
+        score = min(score, weights.denied_cap)
     if s.offtopic:
         score = min(score, weights.offtopic_cap)
     return max(0.0, min(1.0, score))

@@ -2,28 +2,27 @@
 
 A *pattern* is one phrasing reduced to weighted concepts. Coverage is the weighted share of a pattern's
 concepts the answer states with the same polarity: a concept the pattern asserts but the answer only
-mentions under a negation ("it does *not* saturate") counts as a conflict, not a match. Typos are forgiven
-by fuzzy matching (rapidfuzz) of longer words.
+mentions under a negation ("it does *not* saturate") counts as a conflict, not a match. A concept the
+answer only sets aside ("instead of X", "unlike X", "so X doesn't happen") counts as mentioned for
+coverage but neither conflicts nor asserts. Typos are forgiven by fuzzy matching (`fuzzy.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-
-from rapidfuzz import fuzz, process
+from functools import cache, cached_property
 
 from bot.core.checking.analysis import Analysis, Term, analyse
+from bot.core.checking.fuzzy import FUZZY_MIN_LENGTH, typo_of
 from bot.core.checking.lemmatize import lemma
-from bot.core.checking.lexicon import components
+from bot.core.checking.lexicon import components, concept_of
+from bot.core.checking.polarity import NEGATED, PLAIN, SOFT
 
-MISCONCEPTION_AT = 0.7  # single-sentence coverage of a wrong claim that counts as asserting it
 COMPOUND_CREDIT = 0.9
-FUZZY_MIN_LENGTH = 5
-FUZZY_CUTOFF = 84.0
 FUZZY_CREDIT = 0.85
 ECHO_WEIGHT = 0.35
 GENERIC_WEIGHT = 0.5
+MAX_SUBJECT = 3  # concepts; a longer "subject" means the phrasing's verb was not recognised
 
 _GENERIC_WORDS = """
     neural network model data train learn layer function input output value problem task method approach
@@ -40,7 +39,19 @@ _GENERIC_WORDS = """
 @cache
 def generic_concepts() -> frozenset[str]:
     """Concepts too common in deep-learning talk to say much on their own; they weigh half."""
-    return frozenset(lemma(w) for w in _GENERIC_WORDS.split()) | frozenset(_GENERIC_WORDS.split())
+    listed = _GENERIC_WORDS.split()
+    synonyms = frozenset(concept_of(w) for w in listed if "_" not in w)  # "same" → identical
+    return frozenset(lemma(w) for w in listed) | frozenset(listed) | synonyms
+
+
+_MOVABLE_VERBS = "learn train use need have hold store compute apply perform produce give make take keep work"
+
+
+@cache
+def movable_verbs() -> frozenset[str]:
+    """Generic verbs whose place in a sentence changes with the voice ("learns weights" / "where the
+    weights are learned"), unlike the things a claim relates; they never make a claim specific."""
+    return frozenset(concept_of(verb) for verb in _MOVABLE_VERBS.split())
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,9 @@ class Pattern:
     """One phrasing as weighted concepts, with the concepts the phrasing itself negates.
 
     `core` holds the concepts that carry the phrasing's specific claim (for a misconception: what it
-    adds to the topic's vocabulary); empty means every concept counts alike.
+    adds to the topic's vocabulary); empty means every concept counts alike. `subject` holds the
+    concepts before the phrasing's first verb ("*element-wise multiplication* requires ..."), which a
+    sentence about something else must not be credited with.
     """
 
     text: str
@@ -57,12 +70,22 @@ class Pattern:
     total: float
     order: tuple[str, ...]
     core: frozenset[str] = frozenset()
+    subject: frozenset[str] = frozenset()
+    soft: frozenset[str] = frozenset()  # only set aside ("*prevents* overfitting"): any polarity fits
 
     @property
     def is_empty(self) -> bool:
         return self.total <= 0.0
 
-    @property
+    @cached_property
+    def items(self) -> tuple[tuple[str, float, int], ...]:
+        """(concept, weight, polarity) triples, computed once per pattern."""
+        return tuple(
+            (c, w, NEGATED if c in self.negated else SOFT if c in self.soft else PLAIN)
+            for c, w in self.weights.items()
+        )
+
+    @cached_property
     def specific_weight(self) -> float:
         """Weight carried by words other than the question's own (see `ECHO_WEIGHT`)."""
         return sum(w for w in self.weights.values() if w != ECHO_WEIGHT)
@@ -85,14 +108,32 @@ def make_pattern(text: str, echo: frozenset[str] = frozenset()) -> Pattern:
         weights[term.concept] = weight
         order.append(term.concept)
     only_negated = frozenset(analysis.negated - analysis.positive)
-    return Pattern(text, weights, only_negated, sum(weights.values()), tuple(order))
+    only_soft = frozenset(analysis.soft - analysis.positive - analysis.negated)
+    first_clause = analysis.terms[0].clause if analysis.terms else 0
+    subject = frozenset(t.concept for t in analysis.terms if t.lead and t.clause == first_clause and t.plain)
+    if len(subject) == len(weights) or len(subject) > MAX_SUBJECT:
+        subject = frozenset()  # all subject, or no verb where one was looked for: no anchor
+    return Pattern(
+        text, weights, only_negated, sum(weights.values()), tuple(order), subject=subject, soft=only_soft
+    )
 
 
 def reweight(pattern: Pattern, shared: frozenset[str], factor: float) -> Pattern:
-    """The pattern with concepts in `shared` scaled by `factor`; the others become its core."""
+    """The pattern with concepts in `shared` scaled by `factor`; the others (but generic verbs) are its
+    core."""
     weights = {c: w * factor if c in shared else w for c, w in pattern.weights.items()}
-    core = frozenset(c for c in pattern.weights if c not in shared)
-    return Pattern(pattern.text, weights, pattern.negated, sum(weights.values()), pattern.order, core)
+    weak = movable_verbs()
+    core = frozenset(c for c in pattern.weights if c not in shared and c not in weak)
+    return Pattern(
+        pattern.text,
+        weights,
+        pattern.negated,
+        sum(weights.values()),
+        pattern.order,
+        core,
+        pattern.subject,
+        pattern.soft,
+    )
 
 
 @dataclass(frozen=True)
@@ -104,22 +145,36 @@ class Coverage:
 
 
 @dataclass(frozen=True)
-class SentenceMatch:
-    """The best single-sentence match of a pattern: coverage, share of its core, word-order agreement."""
+class Hit:
+    """One pattern concept the answer mentions with a fitting polarity: its weight and where it is."""
 
-    coverage: float
-    core: float
-    in_order: bool
-    sentence: int
-    matched: int = 0
-    span: int = 0
-
-
-@dataclass(frozen=True)
-class _Hit:
     concept: str
     weight: float
-    positions: dict[int, int]  # sentence → first position there (same polarity only)
+    terms: tuple[Term, ...]
+    where: frozenset[int] = frozenset()  # the sentences of `terms`
+
+    def sentences(self) -> frozenset[int]:
+        return self.where
+
+
+def _fits(term: Term, polarity: int, strict: bool) -> bool:
+    """Does a mention match a pattern concept held with this polarity (PLAIN, NEGATED or SOFT)?
+
+    Loose matching (coverage) lets a set-aside or uncertain mention count either way. Strict matching
+    (asserting a claim) needs the claim's own polarity: a set-aside mention never asserts a plain claim,
+    and a claim that only sets something aside ("prevents X") is asserted by a denial or a set-aside.
+    """
+    if polarity == SOFT:
+        return not strict or term.negated or term.soft
+    if term.soft or (term.hedged and not strict):
+        return polarity == NEGATED or not strict
+    return term.negated == (polarity == NEGATED)
+
+
+def _deniable(concept: str) -> bool:
+    """Can a mention of this concept with the opposite polarity deny a claim? Not a number (a value) and
+    not a generic word: "the *same* positions" does not contradict "not the same as matmul"."""
+    return not concept.removeprefix("neg").replace(".", "").isdigit() and concept not in generic_concepts()
 
 
 class AnswerIndex:
@@ -130,22 +185,11 @@ class AnswerIndex:
         self._by_concept: dict[str, list[Term]] = {}
         for term in analysis.terms:
             self._by_concept.setdefault(term.concept, []).append(term)
-        # concept → (sentence → first position) for plain mentions, and for negated ones
-        self._places: dict[str, tuple[dict[int, int], dict[int, int]]] = {
-            c: self._placed(terms) for c, terms in self._by_concept.items()
-        }
         self._choices = [c for c in self._by_concept if len(c) >= FUZZY_MIN_LENGTH and not c.isdigit()]
         self._fuzzy: dict[str, str | None] = {}
-        self._hits: dict[int, tuple[Pattern, list[_Hit], float]] = {}
-
-    @staticmethod
-    def _placed(terms: list[Term]) -> tuple[dict[int, int], dict[int, int]]:
-        plain: dict[int, int] = {}
-        negated: dict[int, int] = {}
-        for term in terms:
-            target = negated if term.negated else plain
-            target.setdefault(term.sentence, term.position)
-        return plain, negated
+        self._hits: dict[tuple[int, bool], tuple[Pattern, list[Hit], float]] = {}
+        self._fitting: dict[tuple[str, int, bool], tuple[Term, ...]] = {}
+        self._resolved: dict[str, tuple[str | None, float]] = {}
 
     def _compound(self, concept: str) -> list[Term]:
         """Synthetic terms for a multi-word concept whose parts occur close together in one sentence."""
@@ -167,25 +211,43 @@ class AnswerIndex:
                 )
                 for p in parts[1:]
             ]
-            if all(t is not None for t in near):
-                negated = head.negated or any(t.negated for t in near if t is not None)
-                out.append(Term(concept, negated, head.sentence, head.position))
+            found = [t for t in near if t is not None]
+            if len(found) == len(near):
+                group = [head, *found]
+                negated = any(t.negated for t in group)
+                soft = not negated and any(t.soft for t in group)
+                out.append(
+                    Term(
+                        concept,
+                        negated,
+                        head.sentence,
+                        min(t.position for t in group),
+                        soft=soft,
+                        clause=head.clause,
+                        lead=head.lead,
+                        predicate=head.predicate,
+                    )
+                )
         return out
 
     def _resolve(self, concept: str) -> tuple[str | None, float]:
+        known = self._resolved.get(concept)
+        if known is None:
+            known = self._resolved[concept] = self._lookup(concept)
+        return known
+
+    def _lookup(self, concept: str) -> tuple[str | None, float]:
         if concept in self._by_concept:
             return concept, 1.0
         if concept in components():
             compound = self._compound(concept)
             if compound:
                 self._by_concept[concept] = compound
-                self._places[concept] = self._placed(compound)
                 return concept, COMPOUND_CREDIT
         if len(concept) < FUZZY_MIN_LENGTH or concept.isdigit() or not self._choices:
             return None, 0.0
         if concept not in self._fuzzy:
-            found = process.extractOne(concept, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            self._fuzzy[concept] = found[0] if found else None
+            self._fuzzy[concept] = typo_of(concept, self._choices)
         hit = self._fuzzy[concept]
         return (hit, FUZZY_CREDIT) if hit else (None, 0.0)
 
@@ -193,85 +255,63 @@ class AnswerIndex:
         """Does the answer mention the concept at all (negated or not, allowing typos)?"""
         return self._resolve(concept)[0] is not None
 
-    def _pattern_hits(self, pattern: Pattern) -> tuple[list[_Hit], float]:
-        cached = self._hits.get(id(pattern))
+    def hits(self, pattern: Pattern, strict: bool = False) -> tuple[list[Hit], float]:
+        """The pattern's concepts the answer mentions with a fitting polarity, and the weight of those it
+        only mentions with the opposite one (conflicts).
+
+        A conflict must be local: "takes forever to converge" does not deny "too high and it never
+        converges" unless the sentence is about the rest of that phrasing too.
+        """
+        key = (id(pattern), strict)
+        cached = self._hits.get(key)
         if cached is not None and cached[0] is pattern:
             return cached[1], cached[2]
-        hits: list[_Hit] = []
-        conflict = 0.0
-        for concept, weight in pattern.weights.items():
+        hits: list[Hit] = []
+        opposed: list[tuple[str, float, list[Term]]] = []
+        for concept, weight, polarity in pattern.items:
             found, credit = self._resolve(concept)
             if found is None:
                 continue
-            positions = self._places[found][1 if concept in pattern.negated else 0]
-            if positions:
-                hits.append(_Hit(concept, weight * credit, positions))
-            else:
+            mentions = self._by_concept[found]
+            fit_key = (found, polarity, strict)
+            terms = self._fitting.get(fit_key)
+            if terms is None:
+                terms = self._fitting[fit_key] = tuple(t for t in mentions if _fits(t, polarity, strict))
+            if terms:
+                hits.append(Hit(concept, weight * credit, terms, frozenset(t.sentence for t in terms)))
+            elif polarity != SOFT and _deniable(concept) and not any(t.soft for t in mentions):
+                opposed.append((concept, weight, mentions))
+        conflict = 0.0
+        for concept, weight, mentions in opposed:
+            # ... the sentence must state another part of the phrasing plainly
+            # (or the rest of it is the question's own topic, which a pronoun can stand for: "it doesn't")
+            stated = {t.sentence for h in hits if h.concept != concept for t in h.terms if not t.soft}
+            topical = all(w == ECHO_WEIGHT for c, w in pattern.weights.items() if c != concept)
+            if topical or any(t.sentence in stated for t in mentions):
                 conflict += weight
-        self._hits[id(pattern)] = (pattern, hits, conflict)
+        self._hits[key] = (pattern, hits, conflict)
         return hits, conflict
 
     def cover(self, pattern: Pattern) -> Coverage:
         """Weighted share of the pattern stated anywhere with the same polarity, and of conflicts."""
         if pattern.is_empty:
             return Coverage(0.0, 0.0)
-        hits, conflict = self._pattern_hits(pattern)
+        hits, conflict = self.hits(pattern)
         return Coverage(sum(h.weight for h in hits) / pattern.total, conflict / pattern.total)
 
     def local_cover(self, pattern: Pattern, window: int = 2) -> float:
         """Coverage within the best run of `window` consecutive sentences: ideas stated together."""
         if pattern.is_empty:
             return 0.0
-        hits, _ = self._pattern_hits(pattern)
+        hits, _ = self.hits(pattern)
+        if not hits:
+            return 0.0
         best = 0.0
-        for start in {s for h in hits for s in h.positions}:
+        for start in frozenset().union(*(h.where for h in hits)):
             span = range(start, start + window)
-            best = max(best, sum(h.weight for h in hits if any(s in h.positions for s in span)))
+            best = max(best, sum(h.weight for h in hits if any(x in h.where for x in span)))
         return min(1.0, best / pattern.total)
 
-    def best_sentence(self, pattern: Pattern) -> SentenceMatch:
-        """The sentence stating most of the pattern, with its core share and word-order agreement."""
-        none = SentenceMatch(0.0, 0.0, False, -1, 0, 0)
-        if pattern.is_empty:
-            return none
-        hits, _ = self._pattern_hits(pattern)
-        core_total = sum(pattern.weights[c] for c in pattern.core)
-        best = none
-        for sentence in {s for h in hits for s in h.positions}:
-            here = [h for h in hits if sentence in h.positions]
-            coverage = sum(h.weight for h in here) / pattern.total
-            core = (
-                (sum(h.weight for h in here if h.concept in pattern.core) / core_total) if core_total else 1.0
-            )
-            if (coverage, core) <= (best.coverage, best.core):
-                continue
-            rank = {c: i for i, c in enumerate(pattern.order)}
-            placed = sorted(here, key=lambda h: h.positions[sentence])
-            pairs = [
-                (rank[a.concept], rank[b.concept]) for i, a in enumerate(placed) for b in placed[i + 1 :]
-            ]
-            discordant = sum(1 for x, y in pairs if x > y)
-            in_order = discordant == 0 or (len(placed) >= 4 and discordant == 1)
-            span = placed[-1].positions[sentence] - placed[0].positions[sentence] + 1
-            best = SentenceMatch(coverage, core, in_order, sentence, len(placed), span)
-        return best
-
-
-def asserts(index: AnswerIndex, pattern: Pattern) -> float:
-    """How strongly one sentence of the answer states this (wrong) claim: 0 when it does not.
-
-    The claim must be stated in one sentence, in the claim's word order, and include what it adds to the
-    topic (its core). A claim made only of topic words is a relation between them, so all of them must
-    appear, close together.
-    """
-    if index.cover(pattern).conflict > 0.2:
-        return 0.0  # the answer denies the wrong claim, which is right
-    match = index.best_sentence(pattern)
-    size = len(pattern.weights)
-    if match.coverage < MISCONCEPTION_AT or match.core < 0.5 or match.matched < min(2, size):
-        return 0.0
-    if not match.in_order:
-        return 0.0
-    if not pattern.core and (match.coverage < 0.99 or match.span > size + 2):
-        return 0.0
-    return match.coverage
+    def clause_terms(self, clause: int) -> list[Term]:
+        """The answer's terms in one clause, in order."""
+        return [t for t in self.analysis.terms if t.clause == clause]

@@ -37,6 +37,8 @@ _CLAUSE_SPLIT = re.compile(
     r"\s*[,;:()]\s*|\s+(?=(?:but|while|whereas|although|though|however|so|because|which)\s)"
 )
 
+# "for example" introduces an example; its "example" is not the data sense of the word.
+_FOR_EXAMPLE = re.compile(r"\bfor (?:example|instance)\b")
 _SLASH_SHORTHAND = re.compile(r"(?<![a-z0-9])(?:w/o|w/|b/c)")
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
@@ -117,6 +119,7 @@ def clean(text: str) -> str:
     text = _NEGATIVE_NUMBER.sub(r" neg\1", text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
+    text = _FOR_EXAMPLE.sub(" ", text)
     text = _SPACES.sub(" ", text)
     return text[:MAX_ANALYSED_CHARS].strip()
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.checking.analysis import analyse
+from bot.core.checking.claims import asserts
 from bot.core.checking.detectors import list_question
-from bot.core.checking.matching import AnswerIndex, Pattern, asserts, make_pattern, reweight
+from bot.core.checking.matching import AnswerIndex, Pattern, make_pattern, reweight
 from bot.core.checking.normalize import display_sentences
 from questions.schema import Question
 

@@ -65,7 +65,33 @@ def test_an_explained_leading_letter_a_is_option_a() -> None:
 
 
 def test_two_loose_letters_in_a_sentence_pick_nothing() -> None:
-    assert parse_letters("it is either b or maybe c", ["a", "b", "c"])[0] == []
+    assert parse_letters("the b and c layers are both wider", ["a", "b", "c"])[0] == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "b or d",
+        "b or d, not sure",
+        "b or d?",
+        "either b or d",
+        "not sure, b or d",
+        "b or d - I'm not sure",
+        "probably b or d",
+        "b, maybe d",
+        "b or d idk",
+        "it is either b or maybe d",
+    ],
+)
+def test_hedging_between_options_asks_for_one(answer: str) -> None:
+    grade = check(choice("c"), answer)
+    assert grade.score == 0.0
+    assert "Pick one option" in grade.feedback
+
+
+@pytest.mark.parametrize("answer", ["c, not sure", "c?", "maybe c", "c (just a guess)", "I think c"])
+def test_a_hedged_single_option_is_graded(answer: str) -> None:
+    assert check(choice("c"), answer).score == 1.0
 
 
 @pytest.mark.parametrize(

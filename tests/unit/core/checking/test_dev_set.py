@@ -67,8 +67,5 @@ def test_bank_mode_meets_the_targets() -> None:
             wrong_but_correct.append(row["id"])
     agreement = verdict_agreement([h for h, _ in verdicts], [c for _, c in verdicts])
     assert pearson(scores, humans) >= 0.80
-    # Targets are 80 % and none; with the current packs the checker measures 79.5 % and one
-    # misconception answer (an assertion no pack phrasing covers) graded correct. These guards catch
-    # regressions; tighten them when the packs' misconception phrasings grow.
-    assert agreement.accuracy >= 0.75
-    assert len(wrong_but_correct) <= 1, wrong_but_correct
+    assert agreement.accuracy >= 0.80
+    assert wrong_but_correct == []

@@ -101,10 +101,63 @@ def test_negation_scope(text: str, negated: bool) -> None:
     assert terms[0].negated is negated
 
 
-def test_instead_of_negates_what_follows() -> None:
-    terms = {t.concept: t.negated for t in analyse("learns from data instead of explicit rules").terms}
-    assert terms[concept_of("rules")] is True
-    assert terms[concept_of("data")] is False
+def _polarity(text: str, phrase: str) -> str:
+    """'plain', 'negated' or 'soft' for the first mention of a phrase's concept in a text."""
+    concept = concept_of(phrase)
+    term = next(t for t in analyse(text).terms if t.concept == concept)
+    return "negated" if term.negated else "soft" if term.soft else "plain"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "polarity"),
+    [
+        # contrasts set aside what they mention: neither asserted nor denied
+        ("learns from data instead of explicit rules", "rules", "soft"),
+        ("learns from data instead of explicit rules", "data", "plain"),
+        ("it learns features itself instead of us hand-crafting them", "hand-crafting", "soft"),
+        ("unlike the sigmoid, tanh is zero-centred", "sigmoid", "soft"),
+        ("unlike the sigmoid, tanh is zero-centred", "zero-centred", "plain"),
+        # a negation of degree or quantity is not a denial
+        ("don't decay the learning rate too fast", "decay", "soft"),
+        ("tanh is not always zero-centred", "zero-centred", "soft"),
+        ("dropout reduces overfitting", "overfitting", "soft"),
+        ("it prevents vanishing gradients", "vanishing gradients", "soft"),
+        ("it fixes vanishing and exploding gradients", "exploding gradients", "soft"),
+        # a purpose or result clause sets aside what it negates
+        ("frameworks compute the gradients, so you don't write backprop", "backprop", "soft"),
+        # the scope of "without" ends with its noun phrase
+        ("learns features without manual feature engineering directly from raw data", "raw", "plain"),
+        ("learns features without manual feature engineering", "feature engineering", "negated"),
+        ("it does not saturate for positive inputs", "positive", "plain"),
+        # "fail"/"unable" negate only a verb after "to"
+        ("a single perceptron fails to learn XOR", "XOR", "negated"),
+        ("training fails when the gradients vanish", "gradients vanish", "plain"),
+        # a lexicon phrase that means a negation is not negated again
+        ("deep nets are not interpretable", "black box", "plain"),
+        ("it learns without labels", "unlabeled", "plain"),
+        ("ReLU is non-saturating", "saturating", "negated"),
+        ("it is different from matrix multiplication", "matrix multiplication", "negated"),
+        ("it is not the same as matrix multiplication", "matrix multiplication", "negated"),
+    ],
+)
+def test_polarity_of_a_mention(text: str, phrase: str, polarity: str) -> None:
+    assert _polarity(text, phrase) == polarity
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("leaky ReLU", "PReLU", False),
+        ("PReLU", "parametric ReLU", True),
+        ("standardization", "normalization", False),
+        ("z-score", "standardisation", True),
+        ("mutually exclusive", "multi-class", False),
+        ("exclusively", "only", False),
+        ("must", "requires", True),
+    ],
+)
+def test_lexicon_keeps_deep_learning_distinctions(a: str, b: str, same: bool) -> None:
+    assert (concept_of(a) == concept_of(b)) is same
 
 
 def test_analysis_of_unicode_and_emoji_does_not_fail() -> None:
