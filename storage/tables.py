@@ -266,6 +266,32 @@ class DeliveryRow(Base):
     expires_at: Mapped[datetime] = mapped_column(utc_datetime(), index=True)
 
 
+class TeamPackRow(Base):
+    """A pack one team uploaded: the YAML as sent, plus what listings and id-clash checks need."""
+
+    __tablename__ = "team_packs"
+
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String, primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String)
+    file_name: Mapped[str] = mapped_column(sa.String)
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    question_ids: Mapped[list[str]] = mapped_column(sa.JSON)
+    enabled: Mapped[bool] = mapped_column(sa.Boolean)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(utc_datetime())
+    uploaded_by: Mapped[str] = mapped_column(sa.String)
+
+
+class TeamDisabledPackRow(Base):
+    """A shipped pack one team switched off (the row exists only while it is off)."""
+
+    __tablename__ = "team_disabled_packs"
+
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String, primary_key=True)
+
+
 metadata = Base.metadata
 
 
@@ -287,3 +313,5 @@ points_rollup = _table(PointsRollupRow)
 review_cards = _table(ReviewCardRow)
 appeals = _table(AppealRow)
 deliveries = _table(DeliveryRow)
+team_packs = _table(TeamPackRow)
+team_disabled_packs = _table(TeamDisabledPackRow)

@@ -30,7 +30,9 @@ from storage.repositories import (
     SqlSessions,
     SqlTeams,
 )
+from storage.repositories.team_packs import SqlTeamPacks
 from storage.transaction import Transaction
+from storage.write_buffer import IdBlocks
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +40,18 @@ class SqlUnitOfWork:
     """The core's `UnitOfWork` on SQLAlchemy. On SQLite `write_lock` serialises units of work of this
     process (SQLite has one writer), waiting at most `lock_timeout_s`."""
 
-    def __init__(self, engine: AsyncEngine, write_lock: asyncio.Lock | None, lock_timeout_s: float) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        write_lock: asyncio.Lock | None,
+        lock_timeout_s: float,
+        ids: IdBlocks | None = None,
+    ) -> None:
         self._engine = engine
         self._lock = write_lock
         self._lock_timeout_s = lock_timeout_s
         self._locked = False
-        self.tx = Transaction(engine.dialect.name)
+        self.tx = Transaction(engine.dialect.name, ids)
         self.teams = SqlTeams(self.tx)
         self.players = SqlPlayers(self.tx)
         self.groups = SqlGroups(self.tx)
@@ -54,6 +62,7 @@ class SqlUnitOfWork:
         self.daily_posts = SqlDailyPosts(self.tx)
         self.appeals = SqlAppeals(self.tx)
         self.leaderboard = SqlLeaderboard(self.tx)
+        self.team_packs = SqlTeamPacks(self.tx)
 
     async def _acquire_lock(self) -> None:
         if self._lock is None:
@@ -75,7 +84,7 @@ class SqlUnitOfWork:
             raise RuntimeError("a unit of work is entered once")
         await self._acquire_lock()
         try:
-            self.tx._connection = await self._begin()
+            self.tx._attach(await self._begin())
         except BaseException:
             self._release_lock()
             raise
@@ -130,12 +139,19 @@ class SqlUnitOfWork:
                     with contextlib.suppress(Exception):
                         await connection.close()
         finally:
-            self.tx._connection = None
+            self.tx._attach(None)
             self._release_lock()
+
+    @property
+    def changes(self) -> int:
+        """Statements so far that wrote or failed (the core's group commit compares it around a use case)."""
+        return self.tx.changes
 
     async def commit(self) -> None:
         """Make the transaction durable; `StorageUnavailable` (nothing kept) when the database fails."""
+        await self.tx.flush()
         connection = self.tx.connection
+        self.tx.memo.clear()
         try:
             await connection.commit()
         except Exception as err:
@@ -146,6 +162,10 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         connection = self.tx.connection
+        self.tx.memo.clear()
+        self.tx.fresh_players.clear()
+        if self.tx.buffer is not None:
+            self.tx.buffer = type(self.tx.buffer)()
         try:
             await connection.rollback()
         except Exception as err:

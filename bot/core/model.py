@@ -359,3 +359,25 @@ class PlayerStats:
     @property
     def accuracy(self) -> float:
         return self.correct / self.attempts if self.attempts else 0.0
+
+
+# --- team packs ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamPackRecord:
+    """A pack one team uploaded, as stored: what was read from it, without the YAML itself.
+
+    Unique (team_id, name). `digest` is the SHA-256 of the YAML as sent, so a process that already parsed
+    that content reuses it; `question_ids` lets an upload check id clashes without parsing the other packs.
+    """
+
+    team_id: int
+    name: str
+    title: str
+    file_name: str
+    digest: str
+    question_ids: tuple[str, ...]
+    enabled: bool
+    uploaded_at: datetime
+    uploaded_by: str = ""

@@ -1,82 +1,36 @@
-"""Question packs administered at run time: upload (validated), enable, disable, list.
+"""Question packs per team: upload (validated), switch on or off, list.
 
-Every platform goes through here, so an upload is validated and reported the same way on Discord, Slack
-and the console. Changes apply to the in-memory question store and are kept through a `PackArchive` port
-(files in the data directory by default), from which `restore()` re-applies them at start-up.
+Shipped packs are offered to every team, and each team may switch one off for itself only. An uploaded pack
+belongs to the team that uploaded it: it is stored in the database (so every process sees it) and shown
+only in that team's quizzes, daily questions and pack lists. Its question ids may not reuse a shipped id,
+nor one of the team's other packs, while two teams may use the same ids in their own packs. Every platform
+goes through here, so an upload is validated and reported the same way on Discord, Slack and the console.
 """
 
 from __future__ import annotations
 
-import logging
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
-from bot.core.errors import InvalidInput, NotFound, StorageUnavailable
+from bot.core.context import CoreContext, clean_text
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.model import Player, TeamPackRecord
+from bot.core.pack_scope import Owner, ShippedPacks, TeamScopes, team_ref
+from bot.core.ports import UnitOfWork
 from questions.loader import load_pack_bytes
 from questions.schema import Pack
 
-log = logging.getLogger(__name__)
-
 MAX_PROBLEMS_SHOWN = 15
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+MAX_TEAM_PACKS = 50
+"""Uploads one team may keep (each at most `questions.loader.MAX_PACK_BYTES`)."""
+MAX_TEAM_QUESTIONS = 5000
+"""Questions over all of one team's uploads."""
 
-
-class PackCatalog(Protocol):
-    """The pack operations of `questions.store.QuestionStore`."""
-
-    @property
-    def packs(self) -> Mapping[str, Pack]: ...
-
-    def add_pack(self, pack: Pack, *, replace: bool = False) -> None: ...
-
-    def remove_pack(self, name: str) -> None: ...
-
-    def enable(self, name: str) -> None: ...
-
-    def disable(self, name: str) -> None: ...
-
-    def is_enabled(self, name: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class ArchivedPack:
-    name: str
-    file_name: str
-    data: bytes
-
-
-class PackArchive(Protocol):
-    """Where uploaded packs and enabled/disabled choices are kept between runs."""
-
-    async def save(self, name: str, file_name: str, data: bytes) -> None: ...
-
-    async def set_enabled(self, name: str, enabled: bool) -> None: ...
-
-    async def uploads(self) -> list[ArchivedPack]: ...
-
-    async def disabled(self) -> set[str]: ...
-
-
-class MemoryPackArchive:
-    """Keeps nothing beyond the process (tests, or when no data directory is wanted)."""
-
-    def __init__(self) -> None:
-        self.saved: dict[str, ArchivedPack] = {}
-        self.off: set[str] = set()
-
-    async def save(self, name: str, file_name: str, data: bytes) -> None:
-        self.saved[name] = ArchivedPack(name, file_name, data)
-
-    async def set_enabled(self, name: str, enabled: bool) -> None:
-        (self.off.discard if enabled else self.off.add)(name)
-
-    async def uploads(self) -> list[ArchivedPack]:
-        return list(self.saved.values())
-
-    async def disabled(self) -> set[str]:
-        return set(self.off)
+PackCatalog = ShippedPacks
+"""The shipped packs the service offers to every team (`questions.store.QuestionStore` fits)."""
 
 
 class InvalidPack(InvalidInput):
@@ -92,10 +46,13 @@ class InvalidPack(InvalidInput):
 
 @dataclass(frozen=True)
 class PackInfo:
+    """A pack as one team sees it; `uploaded` marks the team's own packs (the others are shipped)."""
+
     name: str
     title: str
     questions: int
     enabled: bool
+    uploaded: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,78 +63,142 @@ class PackUploadResult:
     replaced: bool
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """An upload that passed every check that needs no database."""
+
+    pack: Pack
+    file_name: str
+    id_lines: Mapping[str, int]
+    digest: str
+
+
 class PackAdmin:
-    def __init__(self, catalog: PackCatalog, archive: PackArchive) -> None:
-        self.catalog = catalog
-        self.archive = archive
+    """Pack administration for one team at a time; every method takes the team explicitly."""
 
-    async def upload(self, data: bytes, file_name: str, replace: bool = True) -> PackUploadResult:
-        """Validate and add a pack (replacing one of the same name unless `replace` is false).
+    def __init__(self, ctx: CoreContext, shipped: ShippedPacks, scopes: TeamScopes) -> None:
+        self.ctx = ctx
+        self.shipped = shipped
+        self.scopes = scopes
 
-        Raises `InvalidPack` listing every problem, `InvalidInput` for a clash with another pack's ids,
-        `StorageUnavailable` when it cannot be kept (the store is then left as it was).
+    async def upload(
+        self, team: Owner, data: bytes, file_name: str, replace: bool = True
+    ) -> PackUploadResult:
+        """Validate and store a pack for `team` (replacing its pack of the same name unless `replace` is
+        false; a replaced pack keeps its on/off switch).
+
+        Raises `InvalidPack` listing every problem (including ids that clash with a shipped pack or another
+        of the team's packs, each with its FILE:LINE), `InvalidInput` for a bad or taken name or too many
+        packs, `StorageUnavailable` when it cannot be stored (nothing changes then).
         """
-        shown_name = (file_name or "upload.yaml").strip()[:100] or "upload.yaml"
-        loaded = load_pack_bytes(bytes(data), shown_name)
+        checked = self._check(bytes(data), file_name)
+        pack = checked.pack
+        ref = team_ref(team)
+        uploader = clean_text(team.user_id, 200) if isinstance(team, Player) else ""
+
+        async def work(uow: UnitOfWork) -> tuple[int, bool]:
+            stored = await uow.teams.get_or_create(ref)
+            await uow.team_packs.lock(stored.id)
+            existing = await uow.team_packs.list(stored.id)
+            previous = next((r for r in existing if r.name == pack.pack), None)
+            if previous is not None and not replace:
+                raise InvalidInput(f"Your team already has a pack named {pack.pack!r}; upload with replace.")
+            others = [r for r in existing if r.name != pack.pack]
+            if len(others) >= MAX_TEAM_PACKS:
+                raise InvalidInput(f"A team keeps at most {MAX_TEAM_PACKS} uploaded packs.")
+            if sum(len(r.question_ids) for r in others) + len(pack.questions) > MAX_TEAM_QUESTIONS:
+                raise InvalidInput(f"A team's uploaded packs hold at most {MAX_TEAM_QUESTIONS} questions.")
+            owners = {qid: r.name for r in others for qid in r.question_ids}
+            clashes = [
+                f"{checked.file_name}:{checked.id_lines.get(q.id, 1)}: question id {q.id!r} is already "
+                f"used by your pack {owners[q.id]!r}; give it another id"
+                for q in pack.questions
+                if q.id in owners
+            ]
+            if clashes:
+                raise InvalidPack(tuple(clashes))
+            record = TeamPackRecord(
+                team_id=stored.id,
+                name=pack.pack,
+                title=pack.title,
+                file_name=checked.file_name,
+                digest=checked.digest,
+                question_ids=tuple(q.id for q in pack.questions),
+                enabled=previous.enabled if previous is not None else True,
+                uploaded_at=self.ctx.now(),
+                uploaded_by=uploader,
+            )
+            await uow.team_packs.save(record, bytes(data))
+            return stored.id, previous is not None
+
+        team_id, replaced = await self.ctx.transact(work)
+        self.scopes.forget(team_id)
+        return PackUploadResult(pack.pack, pack.title, len(pack.questions), replaced)
+
+    def _check(self, data: bytes, file_name: str) -> _Checked:
+        """Schema validation, the name rules and clashes with shipped ids (no database needed)."""
+        shown_name = clean_text(file_name or "", 100).replace("\n", " ") or "upload.yaml"
+        loaded = load_pack_bytes(data, shown_name)
         if loaded.pack is None or loaded.problems:
             problems = tuple(str(p) for p in loaded.problems)
             raise InvalidPack(problems or (f"{shown_name}:1: not a valid pack",))
         pack = loaded.pack
         if not NAME_PATTERN.match(pack.pack):
             raise InvalidInput("A pack name uses letters, digits, '.', '_' and '-' (at most 64).")
-        previous = self.catalog.packs.get(pack.pack)
-        was_disabled = previous is not None and not self.catalog.is_enabled(pack.pack)
-        if previous is not None and not replace:
-            raise InvalidInput(f"A pack named {pack.pack!r} already exists.")
-        try:
-            self.catalog.add_pack(pack, replace=True)
-        except ValueError as err:
-            raise InvalidInput(f"The pack cannot be added: {err}") from None
-        try:
-            await self.archive.save(pack.pack, shown_name, bytes(data))
-        except (OSError, StorageUnavailable) as err:
-            self.catalog.remove_pack(pack.pack)
-            if previous is not None:
-                self.catalog.add_pack(previous)
-                if was_disabled:
-                    self.catalog.disable(previous.pack)
-            raise StorageUnavailable(f"The pack could not be saved, so it was not added: {err}") from None
-        return PackUploadResult(pack.pack, pack.title, len(pack.questions), previous is not None)
+        if pack.pack in self.shipped.packs:
+            raise InvalidInput(
+                f"{pack.pack!r} is the name of a shipped pack; give your pack another name."
+            )
+        owners = {q.id: name for name, shipped in self.shipped.packs.items() for q in shipped.questions}
+        clashes = [
+            f"{shown_name}:{loaded.id_lines.get(q.id, 1)}: question id {q.id!r} is already used by the "
+            f"shipped pack {owners[q.id]!r}; give it another id (e.g. prefix it with your team's name)"
+            for q in pack.questions
+            if q.id in owners
+        ]
+        if clashes:
+            raise InvalidPack(tuple(clashes))
+        return _Checked(pack, shown_name, loaded.id_lines, hashlib.sha256(data).hexdigest())
 
-    async def set_enabled(self, name: str, enabled: bool) -> PackInfo:
-        """Show or hide a pack's questions in quizzes and daily picks (old attempts still resolve)."""
-        pack = self.catalog.packs.get((name or "").strip())
-        if pack is None:
-            known = ", ".join(sorted(self.catalog.packs)) or "none"
-            raise NotFound(f"There is no pack {name[:64]!r}; packs: {known}.")
-        try:
-            await self.archive.set_enabled(pack.pack, enabled)
-        except OSError as err:
-            raise StorageUnavailable(f"The change could not be saved: {err}") from None
-        (self.catalog.enable if enabled else self.catalog.disable)(pack.pack)
-        return self._info(pack)
+    async def set_enabled(self, team: Owner, name: str, enabled: bool) -> PackInfo:
+        """Show or hide a pack's questions in this team's quizzes and daily picks only (answers already
+        given still resolve). `NotFound` names the packs the team has."""
+        wanted = clean_text(name, 100)
+        ref = team_ref(team)
 
-    def infos(self) -> list[PackInfo]:
-        return [self._info(p) for _, p in sorted(self.catalog.packs.items())]
+        async def work(uow: UnitOfWork) -> tuple[int, PackInfo]:
+            stored = await uow.teams.get_or_create(ref)
+            records = await uow.team_packs.list(stored.id)
+            own = next((r for r in records if r.name == wanted), None)
+            if own is not None:
+                await uow.team_packs.set_enabled(stored.id, own.name, enabled)
+                return stored.id, PackInfo(own.name, own.title, len(own.question_ids), enabled, uploaded=True)
+            pack = self.shipped.packs.get(wanted)
+            if pack is None:
+                known = ", ".join(sorted({*self.shipped.packs, *(r.name for r in records)})) or "none"
+                raise NotFound(f"There is no pack {wanted[:64]!r}; packs: {known}.")
+            await uow.team_packs.set_shipped_enabled(stored.id, pack.pack, enabled)
+            shown = enabled and self.shipped.is_enabled(pack.pack)
+            return stored.id, PackInfo(pack.pack, pack.title, len(pack.questions), shown)
 
-    def _info(self, pack: Pack) -> PackInfo:
-        return PackInfo(pack.pack, pack.title, len(pack.questions), self.catalog.is_enabled(pack.pack))
+        team_id, info = await self.ctx.transact(work)
+        self.scopes.forget(team_id)
+        return info
 
-    async def restore(self) -> list[str]:
-        """Re-apply archived uploads and switches at start-up; returns a problem per pack skipped."""
-        problems: list[str] = []
-        for archived in await self.archive.uploads():
-            loaded = load_pack_bytes(archived.data, archived.file_name)
-            if loaded.pack is None or loaded.problems:
-                problems.append(f"{archived.file_name}: no longer valid, skipped")
-                continue
-            try:
-                self.catalog.add_pack(loaded.pack, replace=True)
-            except ValueError as err:
-                problems.append(f"{archived.file_name}: {err}")
-        for name in await self.archive.disabled():
-            if name in self.catalog.packs:
-                self.catalog.disable(name)
-        for problem in problems:
-            log.warning("uploaded pack not restored: %s", problem)
-        return problems
+    async def infos(self, team: Owner) -> list[PackInfo]:
+        """The shipped packs and the team's uploads, by name, with this team's switches."""
+        ref = team_ref(team)
+
+        async def work(uow: UnitOfWork) -> tuple[list[TeamPackRecord], set[str]]:
+            stored = await uow.teams.find(ref.platform, ref.external_id)
+            if stored is None:
+                return [], set()
+            return await uow.team_packs.list(stored.id), await uow.team_packs.disabled_shipped(stored.id)
+
+        records, disabled = await self.ctx.read(work)
+        infos = [
+            PackInfo(name, p.title, len(p.questions), self.shipped.is_enabled(name) and name not in disabled)
+            for name, p in self.shipped.packs.items()
+        ]
+        infos += [PackInfo(r.name, r.title, len(r.question_ids), r.enabled, uploaded=True) for r in records]
+        return sorted(infos, key=lambda i: (i.name.lower(), i.name))

@@ -9,7 +9,7 @@ must leave the unit of work usable for `rollback()`; the core never continues wr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -33,6 +33,7 @@ from bot.core.model import (
     QuizSessionDraft,
     ReviewCard,
     Team,
+    TeamPackRecord,
     TeamRef,
     TopicStats,
 )
@@ -121,8 +122,10 @@ class AttemptRepository(Protocol):
         """Store an attempt and return it with its id.
 
         Raises `AlreadyAnswered` on unique (daily_post_id, player_id) where daily_post_id is not null, and
-        `AlreadyCounted` on unique (player_id, question_id) where counted. Storage keeps any per-day or
-        per-topic rollup it uses for leaderboards in the same transaction.
+        `AlreadyCounted` on unique (player_id, question_id) where counted: here, or, when storage defers
+        the insert to send it with others, from the unit of work's next statement or `commit()` (the
+        transaction is then failed as a whole). Storage keeps any per-day or per-topic rollup it uses for
+        leaderboards in the same transaction.
         """
         ...
 
@@ -176,9 +179,13 @@ class QuizSessionRepository(Protocol):
 
     async def active_for(self, player_id: int) -> QuizSession | None: ...
 
-    async def save(self, session: QuizSession) -> QuizSession:
+    async def save(self, session: QuizSession, expected: QuizSession | None = None) -> QuizSession:
         """Overwrite the mutable fields (position, hints_used, state, answered, skipped, points,
-        updated_at) of the stored session with this id."""
+        updated_at) of the stored session with this id. With `expected` (the session as read), a
+        compare-and-set: raises `StaleQuestion` unless the stored position, hints_used and state still
+        equal expected's, so two requests that read the same session cannot both move it. `NotFound`
+        for an unknown id. Storage may defer the update to send it with others: the errors then come
+        from the unit of work's next statement or `commit()`."""
         ...
 
 
@@ -306,6 +313,40 @@ class LeaderboardQueries(Protocol):
         ...
 
 
+class TeamPackRepository(Protocol):
+    """Packs uploaded by each team and the shipped packs a team switched off; nothing here is shared
+    between teams. Unique (team_id, name) for uploads and for switches."""
+
+    async def lock(self, team_id: int) -> None:
+        """Serialise pack changes of one team until the transaction ends (a row lock on PostgreSQL; SQLite
+        writers are serialised already), so two uploads cannot both pass the id-clash check."""
+        ...
+
+    async def list(self, team_id: int) -> list[TeamPackRecord]:
+        """The team's uploads, by name."""
+        ...
+
+    async def sources(self, team_id: int, names: Collection[str]) -> dict[str, bytes]:
+        """The YAML as uploaded of those of `names` the team has (name -> bytes)."""
+        ...
+
+    async def save(self, record: TeamPackRecord, data: bytes) -> None:
+        """Insert or replace the team's pack of that name (one atomic upsert)."""
+        ...
+
+    async def set_enabled(self, team_id: int, name: str, enabled: bool) -> bool:
+        """Switch an upload on or off; False when the team has no upload of that name."""
+        ...
+
+    async def disabled_shipped(self, team_id: int) -> set[str]:
+        """Names of the shipped packs the team switched off."""
+        ...
+
+    async def set_shipped_enabled(self, team_id: int, name: str, enabled: bool) -> None:
+        """Switch a shipped pack on or off for this team only (idempotent)."""
+        ...
+
+
 # --- unit of work -------------------------------------------------------------------------------------
 
 
@@ -333,6 +374,8 @@ class UnitOfWork(Protocol):
     def appeals(self) -> AppealRepository: ...
     @property
     def leaderboard(self) -> LeaderboardQueries: ...
+    @property
+    def team_packs(self) -> TeamPackRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

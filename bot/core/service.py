@@ -8,14 +8,15 @@ transaction, and raises only `CoreError` subclasses with a user-facing message f
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import time, timedelta
+from typing import TypeVar
 
 from bot.core.appeals import Appeals
 from bot.core.context import CoreContext, Grader
 from bot.core.daily import DailyListener, DailyQuestions
 from bot.core.deliveries import DeliveryLedger, MemoryDeliveryLedger
-from bot.core.errors import InvalidInput
+from bot.core.errors import InvalidInput, UnknownQuestion
 from bot.core.groups import Groups
 from bot.core.leaderboard import Boards
 from bot.core.model import (
@@ -31,7 +32,8 @@ from bot.core.model import (
     TeamRef,
     Window,
 )
-from bot.core.packs import MemoryPackArchive, PackAdmin, PackArchive, PackCatalog, PackInfo, PackUploadResult
+from bot.core.pack_scope import Owner, ScopedCatalog, StaleScope, TeamScopes, active_scope
+from bot.core.packs import PackAdmin, PackCatalog, PackInfo, PackUploadResult
 from bot.core.ports import Announcer, Clock, QuestionCatalog, UnitOfWork, UnitOfWorkFactory
 from bot.core.practice import Quizzes
 from bot.core.timekeeping import SystemClock, zone
@@ -46,6 +48,8 @@ from bot.core.views import (
 )
 from questions.schema import Question
 
+T = TypeVar("T")
+
 
 class PracticeService:
     """The practice core's facade. `quiz`, `daily`, `boards`, `appeals`, `groups` are also public."""
@@ -59,15 +63,15 @@ class PracticeService:
         announcers: dict[str, Announcer] | None = None,
         rng: random.Random | None = None,
         packs: PackCatalog | None = None,
-        pack_archive: PackArchive | None = None,
         deliveries: DeliveryLedger | None = None,
     ) -> None:
-        """`packs` is the store whose packs admins manage (usually the same `QuestionStore` as `catalog`;
-        without it pack administration raises `InvalidInput`); `pack_archive` keeps uploads between runs
-        (in memory by default); `deliveries` de-duplicates platform redeliveries (in-process default)."""
+        """`packs` is the shipped packs' store (usually the same `QuestionStore` as `catalog`): with it,
+        each team gets its own question scope (shipped packs it did not switch off, plus its uploads kept
+        in the database); without it pack administration raises `InvalidInput` and every team sees
+        `catalog`. `deliveries` de-duplicates platform redeliveries (in-process default)."""
         self.ctx = CoreContext(
             uow_factory=uow_factory,
-            catalog=catalog,
+            catalog=ScopedCatalog(catalog) if packs is not None else catalog,
             grader=grader,
             clock=clock or SystemClock(),
             announcers=dict(announcers or {}),
@@ -78,7 +82,11 @@ class PracticeService:
         self.boards = Boards(self.ctx)
         self.appeals = Appeals(self.ctx)
         self.groups = Groups(self.ctx)
-        self.packs = PackAdmin(packs, pack_archive or MemoryPackArchive()) if packs is not None else None
+        self.scopes: TeamScopes | None = None
+        self.packs: PackAdmin | None = None
+        if packs is not None:
+            self.scopes = TeamScopes(self.ctx, catalog, packs)
+            self.packs = PackAdmin(self.ctx, packs, self.scopes)
         self.deliveries: DeliveryLedger = deliveries or MemoryDeliveryLedger()
 
     def register_announcer(self, platform: str, announcer: Announcer) -> None:
@@ -87,9 +95,37 @@ class PracticeService:
         announcers[platform] = announcer
         self.ctx.announcers = announcers
 
-    def question(self, question_id: str) -> Question:
-        """A question by id (`UnknownQuestion` otherwise), e.g. for a button that carries the id."""
-        return self.ctx.question(question_id)
+    def question(self, question_id: str, team: Owner | None = None) -> Question:
+        """A question by id (`UnknownQuestion` otherwise) without touching the database, e.g. for a button
+        that carries the id: in the running use case's team, else in `team`'s cached scope, else among the
+        shipped questions. `team_question` is the complete (async) lookup."""
+        if self.scopes is not None and team is not None and active_scope() is None:
+            cached = self.scopes.cached(team)
+            if cached is not None:
+                try:
+                    return cached.get(question_id)
+                except LookupError:
+                    raise UnknownQuestion(f"There is no question {question_id[:80]!r}.") from None
+        try:
+            return self.ctx.question(question_id)
+        except StaleScope:
+            raise UnknownQuestion(f"There is no question {question_id[:80]!r}.") from None
+
+    async def team_question(self, team: Owner, question_id: str) -> Question:
+        """A question by id as `team` sees it (its uploads included, other teams' never);
+        `UnknownQuestion` otherwise."""
+
+        async def find() -> Question:
+            return self.ctx.question(question_id)
+
+        return await self._in_team(team, find)
+
+    async def _in_team(self, team: Owner, work: Callable[[], Awaitable[T]], check: bool = False) -> T:
+        """Run a use case in the team's question scope (`check`: re-read its packs first, for paths that
+        choose questions)."""
+        if self.scopes is None:
+            return await work()
+        return await self.scopes.in_team(team, work, check)
 
     async def claim_delivery(self, key: str, ttl: timedelta = timedelta(minutes=15)) -> bool:
         """True the first time a platform event `key` is seen (within `ttl`), False for a redelivery."""
@@ -108,33 +144,35 @@ class PracticeService:
     ) -> QuestionView:
         """Start a quiz (replacing the running one): filters accept unique prefixes (`rnn`, `sen`); unseen
         questions first. `UnknownTopic`/`InvalidInput` on bad filters, `NoQuestions` when nothing matches."""
-        return await self.quiz.start(player, topic, difficulty, kind, count)
+        return await self._in_team(
+            player, lambda: self.quiz.start(player, topic, difficulty, kind, count), check=True
+        )
 
     async def start_review(self, player: Player, count: int | str | None = None) -> QuestionView:
         """Start a review session: due spaced-repetition cards first, then unseen questions."""
-        return await self.quiz.start_review(player, count)
+        return await self._in_team(player, lambda: self.quiz.start_review(player, count), check=True)
 
     async def current_question(self, player: Player) -> QuestionView:
         """The question waiting for an answer (`NoActiveQuestion` when none)."""
-        return await self.quiz.current(player)
+        return await self._in_team(player, lambda: self.quiz.current(player))
 
     async def submit(self, player: Player, answer: str, question_id: str | None = None) -> Feedback:
         """Grade `answer` to the current quiz question. With `question_id` (carried by a button or form),
         `StaleQuestion` unless it is still the current question. Empty answer: `InvalidInput`; none
         waiting: `NoActiveQuestion`; database down: `StorageUnavailable` with `unsaved_answer`."""
-        return await self.quiz.submit(player, answer, question_id)
+        return await self._in_team(player, lambda: self.quiz.submit(player, answer, question_id))
 
     async def hint(self, player: Player, question_id: str | None = None) -> HintView:
         """The next hint of the current question (each costs `HintView.cost_each` points)."""
-        return await self.quiz.hint(player, question_id)
+        return await self._in_team(player, lambda: self.quiz.hint(player, question_id))
 
     async def skip(self, player: Player, question_id: str | None = None) -> SkipResult:
         """Skip the current question: no attempt, no points; returns the next question or the summary."""
-        return await self.quiz.skip(player, question_id)
+        return await self._in_team(player, lambda: self.quiz.skip(player, question_id))
 
     async def stop(self, player: Player) -> SessionSummary:
         """End the running quiz early and return its summary (`NoActiveQuestion` when none runs)."""
-        return await self.quiz.stop(player)
+        return await self._in_team(player, lambda: self.quiz.stop(player))
 
     # --- daily ------------------------------------------------------------------------------------
 
@@ -171,16 +209,27 @@ class PracticeService:
         """Post today's question once per channel and local day (claim → announce → record; the claim is
         released if the announcer fails). `DuplicateClaim` when already posted; `force` ignores the
         weekday and enabled switch (an admin's "post now")."""
-        return await self.daily.open(channel_ref, force)
+        if self.scopes is None:
+            return await self.daily.open(channel_ref, force)
+        return await self.scopes.in_channel(channel_ref, lambda: self.daily.open(channel_ref, force))
 
     async def submit_daily(self, player: Player, daily_post_id: int, answer: str) -> Feedback:
         """A player's answer to a daily post: the first counts; a second raises `AlreadyAnswered`, an answer
         after the reveal time `DailyClosed`."""
-        return await self.daily.submit(player, daily_post_id, answer)
+        return await self._in_team(player, lambda: self.daily.submit(player, daily_post_id, answer))
 
     async def close_daily(self, daily_post_id: int, announce: bool = True) -> DailyResults:
         """Close the post and (with `announce`) post the reveal; `DailyClosed` if it was closed already."""
-        return await self.daily.close(daily_post_id, announce)
+        if self.scopes is None:
+            return await self.daily.close(daily_post_id, announce)
+        return await self.scopes.in_post(daily_post_id, lambda: self.daily.close(daily_post_id, announce))
+
+    async def reveal_daily(self, results: DailyResults) -> DailyResults:
+        """Post the reveal of a closed post (e.g. a retry after a failed reveal) in its team's scope, so the
+        announcer can show the team's own uploaded question."""
+        if self.scopes is None:
+            return await self.daily.reveal(results)
+        return await self.scopes.in_team_id(results.post.team_id, lambda: self.daily.reveal(results))
 
     async def daily_post(self, daily_post_id: int) -> DailyPost:
         """A posted daily question by id (`NotFound` otherwise), e.g. to show its kind on a button."""
@@ -188,7 +237,9 @@ class PracticeService:
 
     async def daily_results(self, daily_post_id: int) -> DailyResults:
         """The results so far (or final) of a daily post, e.g. to retry a failed reveal."""
-        return await self.daily.results(daily_post_id)
+        if self.scopes is None:
+            return await self.daily.results(daily_post_id)
+        return await self.scopes.in_post(daily_post_id, lambda: self.daily.results(daily_post_id))
 
     async def current_daily(self, channel_ref: str) -> DailyPost | None:
         """The channel's latest daily post (any status), or None."""
@@ -253,27 +304,32 @@ class PracticeService:
 
     # --- packs ------------------------------------------------------------------------------------
 
-    def _pack_admin(self) -> PackAdmin:
+    def require_pack_admin(self) -> PackAdmin:
+        """The pack administration, or `InvalidInput` when this deployment has none (adapters call it to
+        refuse early, before opening an upload form)."""
         if self.packs is None:
             raise InvalidInput("Pack administration is not available in this deployment.")
         return self.packs
 
-    async def upload_pack(self, data: bytes, file_name: str, replace: bool = True) -> PackUploadResult:
-        """Validate and add (or replace) a YAML pack; `InvalidPack` (an `InvalidInput`) lists every
-        `FILE:LINE: reason` in its message and in `.problems`."""
-        return await self._pack_admin().upload(data, file_name, replace)
+    async def upload_pack(
+        self, team: TeamRef | Player, data: bytes, file_name: str, replace: bool = True
+    ) -> PackUploadResult:
+        """Validate and store (or replace) a YAML pack for `team` only; `InvalidPack` (an `InvalidInput`)
+        lists every `FILE:LINE: reason` in its message and in `.problems`, ids clashing with a shipped pack
+        or another pack of the team included. Other teams never see it."""
+        return await self.require_pack_admin().upload(team, data, file_name, replace)
 
-    async def enable_pack(self, name: str) -> PackInfo:
-        """Show a pack's questions again (`NotFound` for an unknown name)."""
-        return await self._pack_admin().set_enabled(name, True)
+    async def enable_pack(self, team: TeamRef | Player, name: str) -> PackInfo:
+        """Show a pack's questions again in `team` (`NotFound` for a name the team does not have)."""
+        return await self.require_pack_admin().set_enabled(team, name, True)
 
-    async def disable_pack(self, name: str) -> PackInfo:
-        """Hide a pack's questions from new quizzes and daily picks (`NotFound` for an unknown name)."""
-        return await self._pack_admin().set_enabled(name, False)
+    async def disable_pack(self, team: TeamRef | Player, name: str) -> PackInfo:
+        """Hide a shipped or uploaded pack from `team`'s new quizzes and daily picks (other teams keep it)."""
+        return await self.require_pack_admin().set_enabled(team, name, False)
 
-    def list_packs(self) -> list[PackInfo]:
-        """Every loaded pack (shipped and uploaded) with its question count and switch."""
-        return self._pack_admin().infos()
+    async def list_packs(self, team: TeamRef | Player) -> list[PackInfo]:
+        """The shipped packs and `team`'s own uploads, with the team's switches."""
+        return await self.require_pack_admin().infos(team)
 
     # --- groups and appeals -----------------------------------------------------------------------
 

@@ -45,13 +45,14 @@ def owner_of(interaction: discord.Interaction[Any], parsed: ids.CustomId) -> Pla
     return player_of(interaction)
 
 
-def lookup(ctx: AdapterContext, ref: str) -> Question | None:
-    """The question a reference names when it is a plain id (no database involved)."""
+def lookup(ctx: AdapterContext, ref: str, player: Player | None = None) -> Question | None:
+    """The question a reference names when it is a plain id, as the player's server sees it (no database
+    involved: the server's cached packs)."""
     plain = plain_id(ref)
     if plain is None:
         return None
     try:
-        return ctx.service.question(plain)
+        return ctx.service.question(plain, player)
     except Exception:
         return None
 
@@ -111,8 +112,7 @@ async def _pick(ctx: AdapterContext, interaction: discord.Interaction[Any], pars
 
 
 async def _answer(ctx: AdapterContext, interaction: discord.Interaction[Any], parsed: ids.CustomId) -> None:
-    owner_of(interaction, parsed)
-    question = lookup(ctx, parsed.arg(1))
+    question = lookup(ctx, parsed.arg(1), owner_of(interaction, parsed))
     modal_id = ids.modal_id("ans", parsed.arg(0), parsed.arg(1))
     await interaction.response.send_modal(answer_modal(modal_id, question or _placeholder()))
 
@@ -165,8 +165,7 @@ async def _daily(ctx: AdapterContext, interaction: discord.Interaction[Any], par
     post_id = parsed.int_arg(0)
     if post_id is None:
         raise InvalidInput("This daily question button is damaged.")
-    player_of(interaction)  # only in a server
-    question = lookup(ctx, parsed.arg(1))
+    question = lookup(ctx, parsed.arg(1), player_of(interaction))  # only in a server
     user_id = interaction.user.id
     if question is not None and uses_buttons(question):
         await reply(

@@ -60,7 +60,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def answer(ack: AsyncAck, body: Body, respond: AsyncRespond) -> None:
         await ack()
         async with reporting(via_respond(respond), "quiz answer modal", body):
-            question = service.question(_value(body))
+            question = await service.team_question(player_of(body), _value(body))
             meta = {"q": question.id, "r": body.get("response_url", ""), "c": _channel(body)}
             await deps.client.views_open(trigger_id=str(body.get("trigger_id", "")),
                                          view=modals.answer_modal(question, ids.QUIZ_MODAL, meta))
@@ -108,7 +108,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack()
         async with reporting(via_respond(respond), "daily answer modal", body):
             post, _, question_id = _value(body).partition("|")
-            question = service.question(question_id)
+            question = await service.team_question(player_of(body), question_id)
             meta = {"post": _int(post, "daily question"), "q": question.id, "r": body.get("response_url", ""),
                     "c": _channel(body)}
             await deps.client.views_open(

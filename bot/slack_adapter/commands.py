@@ -162,18 +162,21 @@ async def _daily(deps: SlackDeps, command: Body, send: Send) -> None:
 
 
 async def _packs(deps: SlackDeps, command: Body, send: Send) -> None:
+    """The workspace's packs: shipped ones it may switch off for itself, and its own uploads."""
     items = args.words(command.get("text"))
     verb = items[0].lower() if items else "list"
+    team = player_of(command)
     if verb == "list":
         lines = [f"• `{escape(p.name)}` {escape(p.title)} ({p.questions} questions)"
-                 + ("" if p.enabled else " — _disabled_") for p in deps.service.list_packs()]
+                 + (" — _uploaded here_" if p.uploaded else "") + ("" if p.enabled else " — _disabled_")
+                 for p in await deps.service.list_packs(team)]
         await send(render.text_message("*Packs*\n" + ("\n".join(lines) or "none loaded") + "\n" + PACKS_HELP))
     elif verb == "upload":
-        deps.service.list_packs()  # refuses early when pack administration is not configured
+        deps.service.require_pack_admin()  # refuses early when pack administration is not configured
         await deps.client.views_open(trigger_id=str(command.get("trigger_id", "")), view=modals.pack_modal())
     elif verb in ("enable", "disable") and len(items) > 1:
         switch = deps.service.enable_pack if verb == "enable" else deps.service.disable_pack
-        info = await switch(items[1])
+        info = await switch(team, items[1])
         await send(render.text_message(f"Pack `{escape(info.name)}` {verb}d."))
     else:
         raise InvalidInput("Usage: " + PACKS_HELP)

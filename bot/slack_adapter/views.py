@@ -92,7 +92,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def pack_upload(ack: AsyncAck, body: Body, view: Body) -> None:
         """Validated before the ack so problems show under the field (validation of a 3,000-character
         input takes milliseconds)."""
-        if not await deps.admin.is_admin(player_of(body).user_id):
+        uploader = player_of(body)
+        if not await deps.admin.is_admin(uploader.user_id):
             await ack(response_action="errors", errors={ids.PACK_BLOCK: "Only admins can upload packs."})
             return
         text = modals.read_text(_state(view), ids.PACK_BLOCK, ids.PACK_INPUT)
@@ -100,7 +101,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await ack(response_action="errors", errors={ids.PACK_BLOCK: "Paste the pack's YAML."})
             return
         try:
-            added = await service.upload_pack(text.encode("utf-8", "replace"), "upload.yaml")
+            added = await service.upload_pack(uploader, text.encode("utf-8", "replace"), "upload.yaml")
         except InvalidPack as err:
             await ack(response_action="errors", errors={ids.PACK_BLOCK: _listed(err.problems)})
             return
@@ -108,7 +109,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await ack(response_action="errors", errors={ids.PACK_BLOCK: truncate(err.message, ERROR_TEXT)})
             return
         verb = "replaced" if added.replaced else "added"
-        done = f"Pack `{escape(added.name)}` ({added.questions} questions) {verb} and enabled."
+        done = f"Pack `{escape(added.name)}` ({added.questions} questions) {verb} for this workspace only."
         await ack(response_action="update", view=modals.notice_view(f"Pack {verb}", done))
 
 

@@ -1,5 +1,6 @@
-"""`/pack upload|enable|disable|list`: admins manage question packs through the service (validated, every
-problem listed with FILE:LINE, kept between runs by the service's pack archive)."""
+"""`/pack upload|enable|disable|list`: a server's admins manage that server's question packs through the
+service (validated, every problem listed with FILE:LINE, stored in the database). An upload belongs to the
+server it was uploaded in, and switching a pack on or off changes only that server's questions."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from discord import app_commands
 
 from bot.core.errors import InvalidInput
 from bot.core.packs import InvalidPack
-from bot.discord_adapter.context import context_of, require_admin
+from bot.discord_adapter.context import context_of, player_of, require_admin
 from bot.discord_adapter.render import safe
 from bot.discord_adapter.render_reports import pack_problems_text, packs_embed
 from bot.discord_adapter.responding import defer, guard, reply
@@ -24,8 +25,8 @@ def register(tree: app_commands.CommandTree[Any]) -> None:
         name="pack", description="Question packs (admins)", guild_only=True, default_permissions=ADMIN
     )
 
-    @pack.command(name="upload", description="Upload a YAML question pack; every problem is listed.")
-    @app_commands.describe(file="The .yaml pack file", replace="Replace a loaded pack of the same name")
+    @pack.command(name="upload", description="Upload a YAML question pack for this server.")
+    @app_commands.describe(file="The .yaml pack file", replace="Replace this server's pack of the same name")
     async def upload(
         interaction: discord.Interaction[Any], file: discord.Attachment, replace: bool = False
     ) -> None:
@@ -39,7 +40,9 @@ def register(tree: app_commands.CommandTree[Any]) -> None:
             await defer(interaction)
             data = await file.read()
             try:
-                loaded = await context_of(interaction).service.upload_pack(data, name, replace)
+                loaded = await context_of(interaction).service.upload_pack(
+                    player_of(interaction), data, name, replace
+                )
             except InvalidPack as error:
                 await reply(interaction, content=pack_problems_text(name, error.problems))
                 return
@@ -49,26 +52,28 @@ def register(tree: app_commands.CommandTree[Any]) -> None:
                 content=f"Pack **{safe(loaded.name, 80)}** {verb}: {loaded.questions} question(s).",
             )
 
-    @pack.command(name="enable", description="Serve a pack's questions again.")
+    @pack.command(name="enable", description="Serve a pack's questions in this server again.")
     async def enable(interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]) -> None:
         async with guard(interaction):
             require_admin(interaction)
             await defer(interaction)
-            info = await context_of(interaction).service.enable_pack(name.strip())
+            info = await context_of(interaction).service.enable_pack(player_of(interaction), name.strip())
             await reply(interaction, content=f"Pack **{safe(info.name, 80)}** enabled.")
 
-    @pack.command(name="disable", description="Stop serving a pack's questions.")
+    @pack.command(name="disable", description="Stop serving a pack's questions in this server.")
     async def disable(interaction: discord.Interaction[Any], name: app_commands.Range[str, 1, 100]) -> None:
         async with guard(interaction):
             require_admin(interaction)
             await defer(interaction)
-            info = await context_of(interaction).service.disable_pack(name.strip())
+            info = await context_of(interaction).service.disable_pack(player_of(interaction), name.strip())
             await reply(interaction, content=f"Pack **{safe(info.name, 80)}** disabled.")
 
-    @pack.command(name="list", description="Every loaded pack and whether it is served.")
+    @pack.command(name="list", description="This server's packs and whether each is served.")
     async def list_packs(interaction: discord.Interaction[Any]) -> None:
         async with guard(interaction):
             require_admin(interaction)
-            await reply(interaction, embeds=[packs_embed(context_of(interaction).service.list_packs())])
+            await defer(interaction)
+            packs = await context_of(interaction).service.list_packs(player_of(interaction))
+            await reply(interaction, embeds=[packs_embed(packs)])
 
     tree.add_command(pack)

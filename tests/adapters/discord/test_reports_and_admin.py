@@ -1,12 +1,12 @@
-"""Boards and stats (the chart arrives as an attachment), groups, admin-only commands, pack uploads,
-appeals, and command sync only when the command set changed."""
+"""Boards and stats (the chart arrives as an attachment), groups, admin-only commands, pack uploads (per
+server), appeals, and command sync only when the command set changed."""
 
 from __future__ import annotations
 
 from questions.loader import load_pack_bytes
 from tests.adapters.discord.conftest import ADMIN, ALICE, BOB, StartClient
 from tests.adapters.discord.driving import click, modal_id, slash, submit
-from tests.adapters.discord.payloads import ChannelOption, FakeUser, snowflake
+from tests.adapters.discord.payloads import ChannelOption, FakeGuild, FakeUser, snowflake
 from tests.adapters.discord.world import CHOICE, World
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -94,7 +94,8 @@ async def test_non_admin_is_refused_admin_commands(world: World, start_client: S
             assert seen.ephemeral
     assert await world.service.daily.config(f"discord:{fake.guild_id}/{fake.channel_id}") is None
     assert not fake.sent("POST", rf"/channels/{fake.channel_id}/messages")
-    assert "uploaded" not in world.store.packs and world.store.is_enabled("discord-tests")
+    packs = {p.name: p for p in await world.service.list_packs(world.player(BOB))}
+    assert "uploaded" not in packs and packs["discord-tests"].enabled
     admin_groups = [c for c in fake.commands if c["name"] in ("daily", "appeals", "pack")]
     assert {int(c["default_member_permissions"]) for c in admin_groups} == {1 << 5}
 
@@ -110,7 +111,7 @@ async def test_pack_upload_lists_errors_then_loads(world: World, start_client: S
         assert len(problems) > 1 and f"{len(problems)} problem(s)" in broken.text
         for problem in problems:  # every problem is listed with its FILE:LINE
             assert f"broken.yaml:{problem.line}: " in broken.text
-        assert "broken" not in world.store.packs
+        assert "broken" not in [p.name for p in await world.service.list_packs(world.player(ADMIN))]
 
         binary = await slash(fake, "pack upload", ADMIN, {"file": fake.add_attachment("x.yaml", b"\x00\x01")})
         assert "binary file" in binary.text
@@ -119,11 +120,45 @@ async def test_pack_upload_lists_errors_then_loads(world: World, start_client: S
 
         loaded = await slash(fake, "pack upload", ADMIN, {"file": fake.add_attachment("up.yaml", VALID_PACK)})
         assert "Pack **uploaded** loaded: 1 question(s)" in loaded.text
-        assert world.store.is_enabled("uploaded")
+        assert await enabled_packs(world, ADMIN) == {"discord-tests", "uploaded"}
         off = await slash(fake, "pack disable", ADMIN, {"name": "uploaded"})
-        assert "disabled" in off.text and not world.store.is_enabled("uploaded")
+        assert "disabled" in off.text and await enabled_packs(world, ADMIN) == {"discord-tests"}
         unknown = await slash(fake, "pack enable", ADMIN, {"name": "nope"})
         assert "There is no pack" in unknown.text
+        listed = await slash(fake, "pack list", ADMIN)
+        assert "uploaded" in listed.text and "discord-tests" in listed.text
+
+
+async def enabled_packs(world: World, user: FakeUser) -> set[str]:
+    return {p.name for p in await world.service.list_packs(world.player(user)) if p.enabled}
+
+
+async def test_an_upload_in_one_server_is_not_offered_in_another(
+    world: World, start_client: StartClient
+) -> None:
+    fake = world.fake
+    home = fake.guild
+    assert home is not None
+    other = FakeGuild(snowflake(), "Another club", ADMIN.id, (snowflake(),), (ALICE, BOB, ADMIN))
+    async with start_client(world.client()):
+        loaded = await slash(fake, "pack upload", ADMIN, {"file": fake.add_attachment("up.yaml", VALID_PACK)})
+        assert "Pack **uploaded** loaded" in loaded.text
+        offered = await slash(fake, "quiz", ALICE, {"topic": "activation-functions"})
+        assert "What does ReLU output" in offered.text
+
+        fake.guild = other  # the same people, now acting in another server
+        elsewhere = await slash(fake, "quiz", ALICE, {"topic": "activation-functions"})
+        assert "No question matches" in elsewhere.text and "ReLU" not in elsewhere.text
+        listed = await slash(fake, "pack list", ADMIN)
+        assert "discord-tests" in listed.text and "uploaded" not in listed.text
+        off = await slash(fake, "pack disable", ADMIN, {"name": "discord-tests"})
+        assert "disabled" in off.text
+        refused = await slash(fake, "pack disable", ADMIN, {"name": "uploaded"})
+        assert "There is no pack" in refused.text
+
+        fake.guild = home  # the other server's switch did not touch this one
+        again = await slash(fake, "quiz", BOB, {"topic": "cnn", "difficulty": "fresher", "count": 1})
+        assert CHOICE.prompt in again.text
 
 
 async def test_appeal_and_resolution(world: World, start_client: StartClient) -> None:

@@ -8,9 +8,11 @@ nothing behind. Switches on `MemoryDatabase` simulate an unreachable database an
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
@@ -25,6 +27,7 @@ from bot.core.errors import (
     DuplicateClaim,
     InvalidInput,
     NotFound,
+    StaleQuestion,
     StorageUnavailable,
 )
 from bot.core.model import (
@@ -47,6 +50,7 @@ from bot.core.model import (
     ReviewCard,
     SessionState,
     Team,
+    TeamPackRecord,
     TeamRef,
     TopicStats,
 )
@@ -78,10 +82,38 @@ class Tables:
     configs: dict[str, DailyConfig] = field(default_factory=dict)
     posts: dict[int, DailyPost] = field(default_factory=dict)
     appeals: dict[int, Appeal] = field(default_factory=dict)
+    team_packs: dict[tuple[int, str], tuple[TeamPackRecord, bytes]] = field(default_factory=dict)
+    disabled_packs: dict[tuple[int, str], bool] = field(default_factory=dict)
+    writes: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)
+    """Changes made to this copy, and refusals a database would count as failed statements: the fake
+    unit of work's `changes` (bot.core.group_commit.ChangeCounting)."""
 
     def copy(self) -> Tables:
         # Values are frozen dataclasses, so copying the dicts isolates a transaction.
-        return Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
+        counter = [0]
+        tables = {f.name: _CountingDict(getattr(self, f.name), counter)
+                  for f in dataclasses.fields(self) if f.name != "writes"}
+        return Tables(**tables, writes=counter)
+
+
+class _CountingDict(dict[Any, Any]):
+    """A dict that counts its mutations in a shared one-element list."""
+
+    def __init__(self, data: dict[Any, Any], counter: list[int]) -> None:
+        super().__init__(data)
+        self._counter = counter
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._counter[0] += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        self._counter[0] += 1
+        super().__delitem__(key)
+
+    def pop(self, *args: Any) -> Any:
+        self._counter[0] += 1
+        return super().pop(*args)
 
 
 class MemoryDatabase:
@@ -94,6 +126,9 @@ class MemoryDatabase:
         self.fail_commit = False
         self.hide_counted_once = False
         self.commits = 0
+        self.lock = asyncio.Lock()
+        """Units of work take turns (like SQLite's writers): a copy-on-open fake cannot merge two
+        transactions that ran at the same time, so it does not let them."""
 
     def uow(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
@@ -113,6 +148,11 @@ class _Repo:
 
     def _ok(self) -> None:
         self.db.check()
+
+    def _refused(self, err: Exception) -> Exception:
+        """A refusal a database would report as a failed statement (it counts as a change)."""
+        self.t.writes[0] += 1
+        return err
 
 
 class FakeTeams(_Repo):
@@ -201,10 +241,10 @@ class FakeAttempts(_Repo):
             if draft.daily_post_id is not None and (a.daily_post_id, a.player_id) == (
                 draft.daily_post_id, draft.player_id
             ):
-                raise AlreadyAnswered()
+                raise self._refused(AlreadyAnswered())
             same_question = (a.player_id, a.question_id) == (draft.player_id, draft.question_id)
             if draft.counted and a.counted and same_question:
-                raise AlreadyCounted()
+                raise self._refused(AlreadyCounted())
         fields = {f.name: getattr(draft, f.name) for f in dataclasses.fields(AttemptDraft)}
         attempt = Attempt(**fields, id=self.db.next_id())
         self.t.attempts[attempt.id] = attempt
@@ -286,7 +326,7 @@ class FakeSessions(_Repo):
         session = QuizSession(**fields, id=self.db.next_id(), updated_at=draft.created_at)
         mine = [s for s in self.t.sessions.values() if s.player_id == session.player_id]
         if any(s.state == SessionState.ACTIVE for s in mine):
-            raise InvalidInput("two active sessions")  # the core must stop the old one first
+            raise self._refused(InvalidInput("two active sessions"))  # the core must stop the old one first
         self.t.sessions[session.id] = session
         return session
 
@@ -299,9 +339,13 @@ class FakeSessions(_Repo):
         return next((s for s in self.t.sessions.values()
                      if s.player_id == player_id and s.state == SessionState.ACTIVE), None)
 
-    async def save(self, session: QuizSession) -> QuizSession:
+    async def save(self, session: QuizSession, expected: QuizSession | None = None) -> QuizSession:
         self._ok()
         stored = self.t.sessions[session.id]
+        if expected is not None and (stored.position, stored.hints_used, stored.state) != (
+            expected.position, expected.hints_used, expected.state
+        ):
+            raise self._refused(StaleQuestion())
         updated = dataclasses.replace(
             stored, position=session.position, hints_used=session.hints_used, state=session.state,
             answered=session.answered, skipped=session.skipped, points=session.points,
@@ -355,7 +399,7 @@ class FakeDailyPosts(_Repo):
         if existing is not None:
             stale = stale_before is not None and existing.claimed_at < stale_before
             if existing.status != DailyStatus.CLAIMED or not stale:
-                raise DuplicateClaim()
+                raise self._refused(DuplicateClaim())
             taken = dataclasses.replace(existing, question_id=draft.question_id, claimed_at=draft.claimed_at,
                                         reveal_at=draft.reveal_at)
             self.t.posts[taken.id] = taken
@@ -388,7 +432,7 @@ class FakeDailyPosts(_Repo):
         if post is None:
             raise NotFound()
         if post.status != DailyStatus.POSTED:
-            raise DailyClosed()
+            raise self._refused(DailyClosed())
         return self._set(post_id, status=DailyStatus.CLOSED, closed_at=closed_at)
 
     async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None:
@@ -429,7 +473,7 @@ class FakeAppeals(_Repo):
     async def add(self, draft: AppealDraft) -> Appeal:
         self._ok()
         if any(a.attempt_id == draft.attempt_id for a in self.t.appeals.values()):
-            raise AlreadyAppealed()
+            raise self._refused(AlreadyAppealed())
         fields = {f.name: getattr(draft, f.name) for f in dataclasses.fields(AppealDraft)}
         appeal = Appeal(**fields, id=self.db.next_id())
         self.t.appeals[appeal.id] = appeal
@@ -490,13 +534,55 @@ class FakeLeaderboard(_Repo):
         return next((r for r in rows if r.player_id == player_id), None)
 
 
+class FakeTeamPacks(_Repo):
+    async def lock(self, team_id: int) -> None:
+        self._ok()
+
+    async def list(self, team_id: int) -> list[TeamPackRecord]:
+        self._ok()
+        mine = [r for r, _ in self.t.team_packs.values() if r.team_id == team_id]
+        return sorted(mine, key=lambda r: r.name)
+
+    async def sources(self, team_id: int, names: Collection[str]) -> dict[str, bytes]:
+        self._ok()
+        return {n: self.t.team_packs[(team_id, n)][1] for n in names if (team_id, n) in self.t.team_packs}
+
+    async def save(self, record: TeamPackRecord, data: bytes) -> None:
+        self._ok()
+        self.t.team_packs[(record.team_id, record.name)] = (record, bytes(data))
+
+    async def set_enabled(self, team_id: int, name: str, enabled: bool) -> bool:
+        self._ok()
+        found = self.t.team_packs.get((team_id, name))
+        if found is None:
+            return False
+        self.t.team_packs[(team_id, name)] = (dataclasses.replace(found[0], enabled=enabled), found[1])
+        return True
+
+    async def disabled_shipped(self, team_id: int) -> set[str]:
+        self._ok()
+        return {name for (team, name) in self.t.disabled_packs if team == team_id}
+
+    async def set_shipped_enabled(self, team_id: int, name: str, enabled: bool) -> None:
+        self._ok()
+        if enabled:
+            self.t.disabled_packs.pop((team_id, name), None)
+        else:
+            self.t.disabled_packs[(team_id, name)] = True
+
+
 class FakeUnitOfWork:
     def __init__(self, db: MemoryDatabase) -> None:
         self.db = db
         self.committed = False
 
     async def __aenter__(self) -> Self:
-        self.db.check()
+        await self.db.lock.acquire()
+        try:
+            self.db.check()
+        except BaseException:
+            self.db.lock.release()
+            raise
         self.t = self.db.tables.copy()
         self.teams = FakeTeams(self.db, self.t)
         self.players = FakePlayers(self.db, self.t)
@@ -508,11 +594,12 @@ class FakeUnitOfWork:
         self.daily_posts = FakeDailyPosts(self.db, self.t)
         self.appeals = FakeAppeals(self.db, self.t)
         self.leaderboard = FakeLeaderboard(self.db, self.t)
+        self.team_packs = FakeTeamPacks(self.db, self.t)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        return None  # uncommitted changes live only in self.t and vanish
+        self.db.lock.release()  # uncommitted changes live only in self.t and vanish
 
     async def commit(self) -> None:
         self.db.check()
@@ -522,11 +609,15 @@ class FakeUnitOfWork:
         self.db.commits += 1
         self.t = self.t.copy()
         for repo in (self.teams, self.players, self.groups, self.attempts, self.sessions, self.reviews,
-                     self.daily_configs, self.daily_posts, self.appeals, self.leaderboard):
+                     self.daily_configs, self.daily_posts, self.appeals, self.leaderboard, self.team_packs):
             repo.t = self.t
 
     async def rollback(self) -> None:
         self.t = self.db.tables.copy()
+
+    @property
+    def changes(self) -> int:
+        return self.t.writes[0]
 
 
 class RecordingAnnouncer:

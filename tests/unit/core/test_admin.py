@@ -1,5 +1,5 @@
 """What adapters asked of the service: stale-button guards, daily post lookups, redelivery de-duplication
-and pack administration (upload, enable, disable, restore)."""
+and the scheduler's hooks (pack administration: test_packs.py)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,8 @@ import pytest
 
 from bot.core.errors import InvalidInput, NoActiveQuestion, NotFound, StaleQuestion, StorageUnavailable
 from bot.core.model import TeamRef
-from bot.core.packs import ArchivedPack, InvalidPack, MemoryPackArchive
-from bot.core.service import PracticeService
-from questions.store import QuestionStore
 
-from .fakes import MemoryDatabase
-from .world import World, fake_grade, player, right_answer
-
-PACK = b"""pack: club-extra
-title: Club extras
-questions:
-  - id: club-q1
-    prompt: "Is dropout used at inference?"
-    kind: true_false
-    reference_answer: "No: dropout is switched off at inference."
-    topics: [regularization]
-    difficulty: fresher
-    truth: false
-"""
-
+from .world import World, player, right_answer
 
 # --- stale buttons --------------------------------------------------------------------------------
 
@@ -75,79 +58,6 @@ async def test_redeliveries_are_claimed_once_until_they_expire() -> None:
     assert await service.claim_delivery("slack:Ev2")
     world.clock.advance(minutes=16)
     assert await service.claim_delivery("slack:Ev1", ttl=timedelta(minutes=15))
-
-
-# --- packs ----------------------------------------------------------------------------------------
-
-
-def pack_service(archive: MemoryPackArchive | None = None) -> tuple[PracticeService, QuestionStore]:
-    store = QuestionStore()
-    world = World()
-    return PracticeService(MemoryDatabase().uow, store, fake_grade, world.clock, packs=store,
-                           pack_archive=archive or MemoryPackArchive()), store
-
-
-async def test_upload_enable_disable_and_list() -> None:
-    archive = MemoryPackArchive()
-    service, store = pack_service(archive)
-    result = await service.upload_pack(PACK, "extra.yaml")
-    assert (result.name, result.questions, result.replaced) == ("club-extra", 1, False)
-    assert store.get("club-q1").truth is False and archive.saved["club-extra"].data == PACK
-    view = await service.start_quiz(player(), topic="regularization")
-    assert view.question.id == "club-q1"
-    info = await service.disable_pack("club-extra")
-    assert not info.enabled and "club-extra" in archive.off and store.all() == []
-    with pytest.raises(NotFound, match="no pack"):
-        await service.enable_pack("nope")
-    assert (await service.enable_pack("club-extra")).enabled
-    assert [p.name for p in service.list_packs()] == ["club-extra"]
-    again = await service.upload_pack(PACK.replace(b"Club extras", b"Club extras v2"), "extra.yaml")
-    assert again.replaced and store.packs["club-extra"].title == "Club extras v2"
-    with pytest.raises(InvalidInput, match="already exists"):
-        await service.upload_pack(PACK, "extra.yaml", replace=False)
-
-
-@pytest.mark.parametrize(
-    "data",
-    [b"", b"\x00\x01binary", b"pack: [unclosed", "pack: x\ntitle: ü\nquestions: []\n".encode(),
-     PACK.replace(b"fresher", b"godlike"), PACK.replace(b"regularization", b"astrology"), b"x" * 3_000_000],
-)
-async def test_broken_uploads_list_their_problems_and_change_nothing(data: bytes) -> None:
-    archive = MemoryPackArchive()
-    service, store = pack_service(archive)
-    with pytest.raises(InvalidPack) as caught:
-        await service.upload_pack(data, "bad.yaml")
-    assert caught.value.problems and all(p.startswith("bad.yaml:") for p in caught.value.problems)
-    assert "bad.yaml:" in caught.value.message
-    assert not store.packs and not archive.saved
-
-
-async def test_an_upload_that_cannot_be_kept_is_not_added() -> None:
-    class BrokenArchive(MemoryPackArchive):
-        async def save(self, name: str, file_name: str, data: bytes) -> None:
-            raise OSError("disk full")
-
-    service, store = pack_service(BrokenArchive())
-    with pytest.raises(StorageUnavailable, match="disk full"):
-        await service.upload_pack(PACK, "extra.yaml")
-    assert not store.packs
-
-
-async def test_restore_reapplies_uploads_and_switches_and_skips_broken_ones() -> None:
-    archive = MemoryPackArchive()
-    archive.saved["club-extra"] = ArchivedPack("club-extra", "extra.yaml", PACK)
-    archive.saved["bad"] = ArchivedPack("bad", "bad.yaml", b"pack: [")
-    archive.off.add("club-extra")
-    service, store = pack_service(archive)
-    assert service.packs is not None
-    problems = await service.packs.restore()
-    assert problems == ["bad.yaml: no longer valid, skipped"]
-    assert "club-extra" in store.packs and not store.is_enabled("club-extra")
-
-
-async def test_pack_administration_without_a_store_is_a_clear_error() -> None:
-    with pytest.raises(InvalidInput, match="not available"):
-        await World().service().upload_pack(PACK, "x.yaml")
 
 
 # --- scheduler hooks ------------------------------------------------------------------------------
