@@ -3,13 +3,18 @@
     python bench/answers.py                          # SQLite and PostgreSQL, full sizes
     python bench/answers.py --backend sqlite         # one backend
     python bench/answers.py --players 10000 --attempts 100000 --answers 500   # a quick run
+    python bench/answers.py --skip-leaderboard --concurrency 50,200           # throughput only
 
-Throughput: the real `PracticeService` with the real checker on a fresh database. "daily": distinct new
-players answer one daily question (each answer creates the player, checks the first-answer rule, stores
-the attempt, its rollup rows and the review card); "quiz": players with a running quiz answer their
-questions. Answers run as concurrent tasks (at most --concurrency in flight); questions are the bank's
-choice / multi-choice / true-false ones, so the figure measures core + storage rather than free-text
-grading (bench/eval_checker.py times the checker).
+Throughput: the real `PracticeService` with the real checker on a fresh database per concurrency level.
+"daily": distinct new players answer one daily question (each answer creates the player, checks the
+first-answer rule, stores the attempt, its rollup rows and the review card); "quiz": players with a
+running quiz answer their questions one after another (each answer reads the session, stores the
+attempt, rollups and card, and moves the session on with its compare-and-set). --concurrency gives the
+numbers of players answering at the same moment (default 50 and 200, each its own run); the core's group
+commit shares transactions between the answers in flight, so the figure depends on it and is printed
+per level, with the answers per transaction. Questions are the bank's choice / multi-choice /
+true-false ones, so the figure measures core + storage rather than free-text grading
+(bench/eval_checker.py times the checker).
 
 Leaderboard: one team of --players players with --attempts attempts spread over a year, loaded in bulk
 (bench/_bulk.py), then `team_leaderboard(..., limit=10)` through the service for every window, with and
@@ -100,18 +105,23 @@ async def _bounded(tasks: Sequence[asyncio.Future[object] | object], limit: int)
 
 
 async def throughput(url: str, answers: int, concurrency: int) -> dict[str, float]:
+    """Answers per second of both scenarios on a fresh database with `concurrency` players in flight."""
     database = await open_database(url)
     catalog = CheapCatalog()
     service = PracticeService(database.uow_factory, catalog, check, clock=Clock(),
                               announcers={"bench": NullAnnouncer()})
+    grouped = service.ctx.group_commit
+    assert grouped is not None
     try:
         await service.configure_daily("bench:team/daily", TeamRef("bench", "team"), "09:00")
         post = await service.open_daily("bench:team/daily", force=True)
         expected = right_answer(catalog.get(post.question_id))
+        before = (grouped.transactions, grouped.works)
         started = time.perf_counter()
         failed = await _bounded([service.submit_daily(Player("bench", "team", f"d{i}", f"Daily {i}"), post.id,
                                                       expected) for i in range(answers)], concurrency)
         daily = answers / (time.perf_counter() - started)
+        daily_batch = (grouped.works - before[1]) / max(grouped.transactions - before[0], 1)
 
         quizzers = [Player("bench", "team", f"q{i}", f"Quiz {i}") for i in range(max(answers // 5, 1))]
         pending = []
@@ -122,13 +132,16 @@ async def throughput(url: str, answers: int, concurrency: int) -> dict[str, floa
         async def answer_all(player: Player, first: Question) -> None:
             question: Question | None = first
             while question is not None:
-                feedback = await service.submit(player, right_answer(question))
+                feedback = await service.submit(player, right_answer(question), question_id=question.id)
                 question = feedback.next_question.question if feedback.next_question else None
 
+        before = (grouped.transactions, grouped.works)
         started = time.perf_counter()
         failed += await _bounded([answer_all(p, q) for p, q in pending], concurrency)
         quiz = len(quizzers) * 5 / (time.perf_counter() - started)
-        return {"daily": daily, "quiz": quiz, "failed": failed}
+        quiz_batch = (grouped.works - before[1]) / max(grouped.transactions - before[0], 1)
+        return {"daily": daily, "quiz": quiz, "failed": failed, "daily_batch": daily_batch,
+                "quiz_batch": quiz_batch}
     finally:
         await database.close()
 
@@ -170,12 +183,16 @@ async def run_backend(name: str, args: argparse.Namespace, cluster: PostgresClus
     print(f"== {name}")
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as folder:
         if not args.skip_throughput:
-            url = (f"sqlite:///{folder}/throughput.sqlite3" if cluster is None
-                   else cluster.create_database("bench_throughput"))
-            result = await throughput(url, args.answers, args.concurrency)
-            print(f"  answers/s: daily {result['daily']:.0f}, quiz {result['quiz']:.0f} ({args.answers} "
-                  f"answers each, {args.concurrency} in flight, {result['failed']:.0f} failed; "
-                  "target >= 1,000)")
+            print(f"  scored answers/s through core + database ({args.answers} answers per scenario; "
+                  "target >= 1,000):")
+            for level in args.concurrency:
+                url = (f"sqlite:///{folder}/throughput-{level}.sqlite3" if cluster is None
+                       else cluster.create_database(f"bench_throughput_{level}"))
+                result = await throughput(url, args.answers, level)
+                print(f"    {level:>4} players at once: daily {result['daily']:5.0f}/s, "
+                      f"quiz {result['quiz']:5.0f}/s  (answers per transaction: "
+                      f"daily {result['daily_batch']:.1f}, quiz "
+                      f"{result['quiz_batch']:.1f}; {result['failed']:.0f} failed)")
         if not args.skip_leaderboard:
             if cluster is None:
                 url = f"sqlite:///{folder}/board.sqlite3"
@@ -190,11 +207,22 @@ async def run_backend(name: str, args: argparse.Namespace, cluster: PostgresClus
             _print_board(name, time.perf_counter() - started, await leaderboard(url, args.repeat))
 
 
+def _levels(text: str) -> list[int]:
+    try:
+        levels = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers like 50,200, got {text!r}") from None
+    if not levels or any(level < 1 for level in levels):
+        raise argparse.ArgumentTypeError("every level must be a positive number")
+    return levels
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--answers", type=int, default=2000, help="answers per throughput scenario")
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=_levels, default=[50, 200],
+                        help="players answering at once, comma-separated levels (default 50,200)")
     parser.add_argument("--players", type=int, default=100_000)
     parser.add_argument("--attempts", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)

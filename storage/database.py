@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -27,6 +27,7 @@ from bot.core.errors import InvalidInput, StorageUnavailable
 from storage.errors import describe_failure, is_unavailable
 from storage.sqlite_inline import inline_creator
 from storage.unit_of_work import SqlUnitOfWork
+from storage.write_buffer import IdBlocks
 
 ENV_URL = "INTERVIEW_BOT_DATABASE_URL"
 ENV_DATA_DIR = "INTERVIEW_BOT_DATA_DIR"
@@ -140,7 +141,10 @@ def _create_sqlite_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
     if in_memory:
         kwargs["poolclass"] = StaticPool  # one shared in-memory database, not one per connection
     else:
-        kwargs.update(pool_size=2, max_overflow=3, pool_timeout=settings.pool_timeout_s)
+        # LIFO: units of work take turns on the write lock, so one connection serves nearly all of them
+        # and its page cache stays warm (a FIFO pool rotates, and each connection re-reads what another
+        # connection's commit invalidated).
+        kwargs.update(pool_size=2, max_overflow=3, pool_timeout=settings.pool_timeout_s, pool_use_lifo=True)
     # Statements run on the loop's thread (see storage.sqlite_inline), so SQLite's own busy wait stays
     # short; the unit of work retries BEGIN IMMEDIATE asynchronously up to `busy_timeout_s`.
     wait_s = settings.sqlite_busy_wait_s
@@ -176,13 +180,17 @@ def _create_sqlite_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
 
 
 def _create_postgres_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine:
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=settings.echo,
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
         pool_timeout=settings.pool_timeout_s,
-        pool_pre_ping=True,
+        # No pre-ping: SQLAlchemy's asyncpg ping is three round trips (BEGIN, ping, ROLLBACK) per checkout,
+        # i.e. per group-committed transaction, as much as the transaction itself. A connection the
+        # server dropped is noticed by asyncpg (EOF on the socket) and refused at checkout below; one
+        # that breaks in use is invalidated by the unit of work (storage.transaction).
+        pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={
             "timeout": settings.connect_timeout_s,
@@ -190,6 +198,14 @@ def _create_postgres_engine(url: URL, settings: DatabaseSettings) -> AsyncEngine
             "server_settings": {"application_name": "interview-bot"},
         },
     )
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if driver is not None and driver.is_closed():
+            raise DisconnectionError("the server closed this connection")  # the pool opens another
+
+    return engine
 
 
 def create_engine_for(url: URL, settings: DatabaseSettings | None = None) -> AsyncEngine:
@@ -219,6 +235,7 @@ class Database:
         self.settings = settings or DatabaseSettings()
         self.dialect = engine.dialect.name
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.dialect == "sqlite" else None
+        self._attempt_ids = IdBlocks() if self.dialect == "postgresql" else None
 
     @property
     def display_url(self) -> str:
@@ -226,7 +243,7 @@ class Database:
 
     def uow_factory(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction); use as `async with database.uow_factory() as uow:`."""
-        return SqlUnitOfWork(self.engine, self._write_lock, self.settings.busy_timeout_s)
+        return SqlUnitOfWork(self.engine, self._write_lock, self.settings.busy_timeout_s, self._attempt_ids)
 
     async def ping(self) -> None:
         """Check the database answers; raises `StorageUnavailable` with the reason when it does not."""

@@ -121,7 +121,19 @@ def describe_failure(err: BaseException) -> str:
     return type(err).__name__
 
 
-def _unique_rule(err: sa_exc.IntegrityError) -> tuple[type[CoreError], str | None] | None:
+def _is_integrity(err: BaseException) -> bool:
+    """A constraint violation, from SQLAlchemy or straight from the driver (storage.fast runs statements on
+    sqlite3 and asyncpg without SQLAlchemy's wrapping)."""
+    if isinstance(err, sa_exc.IntegrityError | sqlite3.IntegrityError):
+        return True
+    try:
+        from asyncpg.exceptions import IntegrityConstraintViolationError
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(err, IntegrityConstraintViolationError)
+
+
+def _unique_rule(err: BaseException) -> tuple[type[CoreError], str | None] | None:
     text = "\n".join(str(c) for c in _causes(err))
     names = set(_PG_NAME.findall(text))
     columns = {m.strip() for m in _SQLITE_COLUMNS.findall(text)}
@@ -136,7 +148,7 @@ def translate(err: BaseException) -> BaseException:
     to surface, not to hide)."""
     if isinstance(err, CoreError):
         return err
-    if isinstance(err, sa_exc.IntegrityError):
+    if _is_integrity(err):
         rule = _unique_rule(err)
         if rule is not None:
             error, message = rule

@@ -86,6 +86,11 @@ class InlineConnection:
         # SQLAlchemy's adapter checks this attribute (aiosqlite's name) before commit and rollback.
         return self._conn
 
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself (storage.fast runs the answer path's statements on it)."""
+        return self._live()
+
     def _live(self) -> sqlite3.Connection:
         if self._conn is None:
             raise ValueError("no active connection")

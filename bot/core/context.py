@@ -1,8 +1,10 @@
 """What every use case needs: ports, clock, randomness, and the transaction and identity helpers.
 
-Use cases run inside `CoreContext.transact`, which opens one unit of work, commits it, and re-runs the
-work once when the database reports a lost race on a counted attempt (the re-run then sees the winner and
-scores 0). Nothing is written unless the whole use case succeeds.
+Use cases run inside `CoreContext.transact`: through `GroupCommit`, use cases arriving together share one
+unit of work and one commit, each still all-or-nothing (see bot/core/group_commit.py). On its own, a use
+case gets one unit of work that is committed, and is re-run once when the database reports a lost race on
+a counted attempt (the re-run then sees the winner and scores 0). Nothing is written unless the whole use
+case succeeds.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import random
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
 from bot.core.checking.grade import Grade
 from bot.core.errors import AlreadyCounted, InvalidInput, UnknownQuestion
+from bot.core.group_commit import GroupCommit
 from bot.core.model import Player, PlayerRecord, Team, TeamRef
 from bot.core.ports import Announcer, Clock, QuestionCatalog, UnitOfWork, UnitOfWorkFactory
 from bot.core.timekeeping import as_utc
@@ -63,7 +65,8 @@ Identity = tuple[Team, PlayerRecord]
 
 
 class IdentityCache:
-    """Recently resolved (team, player) pairs, so a busy player's answers skip two lookups each.
+    """Recently resolved (team, player) pairs and teams, so a busy player's answers skip two lookups each
+    and a new player of a known team one.
 
     Entries are added only after the transaction that read or created them committed (a rolled-back
     creation must not leave an id behind), and expire after `ttl` seconds so a team's timezone changed by
@@ -74,6 +77,19 @@ class IdentityCache:
         self.ttl = ttl
         self.size = size
         self._items: OrderedDict[IdentityKey, tuple[float, Identity]] = OrderedDict()
+        self._teams: OrderedDict[TeamRef, tuple[float, Team]] = OrderedDict()
+
+    def team(self, ref: TeamRef) -> Team | None:
+        item = self._teams.get(ref)
+        if item is None or time.monotonic() - item[0] > self.ttl:
+            return None
+        return item[1]
+
+    def put_team(self, ref: TeamRef, team: Team) -> None:
+        self._teams[ref] = (time.monotonic(), team)
+        self._teams.move_to_end(ref)
+        while len(self._teams) > self.size:
+            self._teams.popitem(last=False)
 
     def get(self, key: IdentityKey) -> Identity | None:
         item = self._items.get(key)
@@ -89,15 +105,26 @@ class IdentityCache:
 
     def clear(self) -> None:
         self._items.clear()
+        self._teams.clear()
 
 
 @dataclass
 class _Transaction:
     cache: IdentityCache
     seen: dict[IdentityKey, Identity] = field(default_factory=dict)
+    teams: dict[TeamRef, Team] = field(default_factory=dict)
+
+    def publish(self) -> None:
+        """After commit: what this transaction resolved may be reused by the next ones."""
+        for ref, team in self.teams.items():
+            self.cache.put_team(ref, team)
+        for key, identity in self.seen.items():
+            self.cache.put(key, identity)
 
 
-_current: ContextVar[_Transaction | None] = ContextVar("interview_bot_transaction", default=None)
+_open: dict[int, _Transaction] = {}
+"""The identity bookkeeping of each open unit of work, by id(uow) (a batch's works run in their callers'
+contexts, so this cannot be a context variable)."""
 
 
 @dataclass
@@ -111,6 +138,15 @@ class CoreContext:
     announcers: Mapping[str, Announcer] = field(default_factory=dict)
     rng: random.Random = field(default_factory=random.Random)
     identities: IdentityCache = field(default_factory=IdentityCache)
+    group_commit: GroupCommit | None = None
+    """Shares transactions between concurrent use cases; created from `uow_factory` when not given."""
+
+    def __post_init__(self) -> None:
+        if self.group_commit is None:
+            # Through a lambda: `uow_factory` may be replaced later (tests swap in a failing database).
+            self.group_commit = GroupCommit(
+                lambda: self.uow_factory(), self._transact_one, scope=self._batch_scope
+            )
 
     def now(self) -> datetime:
         return as_utc(self.clock.now())
@@ -131,29 +167,53 @@ class CoreContext:
     def grade(self, question: Question, answer: str) -> Grade:
         return self.grader(question, answer)
 
-    async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-        """Run `work` in one unit of work and commit; retry once after a lost counted-attempt race."""
+    async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]], key: Hashable | None = None) -> T:
+        """Run `work` all-or-nothing and commit it, in a transaction shared with the use cases arriving at
+        the same time (`group_commit`). `key` (see `lane_key`) keeps one player's requests in order on
+        one lane: they never run in two transactions at once."""
+        if self.group_commit is None:
+            return await self._transact_one(work)
+        return await self.group_commit.run(work, key)
+
+    async def _transact_one(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run `work` in its own unit of work and commit; retry once after a lost counted-attempt race."""
         for attempt in range(2):
             txn = _Transaction(self.identities)
-            token = _current.set(txn)
             try:
                 async with self.uow_factory() as uow:
-                    result = await work(uow)
-                    await uow.commit()
-                for key, identity in txn.seen.items():
-                    self.identities.put(key, identity)
+                    _open[id(uow)] = txn
+                    try:
+                        result = await work(uow)
+                        await uow.commit()
+                    finally:
+                        _open.pop(id(uow), None)
+                txn.publish()
                 return result
             except AlreadyCounted:
                 if attempt == 1:
                     raise
-            finally:
-                _current.reset(token)
         raise AssertionError("unreachable")
+
+    def _batch_scope(self, uow: UnitOfWork) -> Callable[[bool], None]:
+        """Identity bookkeeping around a group-committed batch."""
+        txn = _open[id(uow)] = _Transaction(self.identities)
+
+        def end(committed: bool) -> None:
+            _open.pop(id(uow), None)
+            if committed:
+                txn.publish()
+
+        return end
 
     async def read(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run read-only `work` in a unit of work that is rolled back."""
         async with self.uow_factory() as uow:
             return await work(uow)
+
+
+def lane_key(player: Player) -> Hashable:
+    """The group-commit key of a player's requests (see `CoreContext.transact`)."""
+    return ("player", player.platform, player.team_id, player.user_id)
 
 
 def team_ref_of(player: Player) -> TeamRef:
@@ -166,14 +226,18 @@ async def resolve_player(uow: UnitOfWork, player: Player) -> tuple[Team, PlayerR
     user_id = _clean_id(player.user_id, "user id")
     name = clean_text(player.display_name, MAX_NAME) or user_id[:MAX_NAME]
     key = (ref.platform, ref.external_id, user_id, name)
-    txn = _current.get()
-    cached = txn.cache.get(key) if txn else None
+    txn = _open.get(id(uow))
+    if txn is None:
+        team = await uow.teams.get_or_create(ref)
+        return team, await uow.players.get_or_create(team.id, user_id, name)
+    cached = txn.seen.get(key) or txn.cache.get(key)
     if cached is not None:
         return cached
-    team = await uow.teams.get_or_create(ref)
+    team_hit = txn.teams.get(ref) or txn.cache.team(ref)
+    team = team_hit or await uow.teams.get_or_create(ref)
     record = await uow.players.get_or_create(team.id, user_id, name)
-    if txn is not None:
-        txn.seen[key] = (team, record)
+    txn.teams[ref] = team
+    txn.seen[key] = (team, record)
     return team, record
 
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import time, timedelta
 from typing import Protocol, runtime_checkable
 
-from bot.core.context import CoreContext, clean_answer, resolve_player
+from bot.core.context import CoreContext, clean_answer, lane_key, resolve_player
 from bot.core.daily_config import (
     parse_channel_ref,
     parse_duration,
@@ -44,7 +44,7 @@ from bot.core.model import (
     TeamRef,
 )
 from bot.core.ports import Announcer, UnitOfWork
-from bot.core.recording import record_attempt
+from bot.core.recording import answer_history, record_attempt
 from bot.core.selection import matching, parse_difficulty, pick
 from bot.core.timekeeping import as_utc, local_date, zone
 from bot.core.views import Feedback
@@ -245,18 +245,19 @@ class DailyQuestions:
             if post.status == DailyStatus.CLOSED or now >= as_utc(post.reveal_at):
                 raise DailyClosed()
             team, record = await resolve_player(uow, player)
-            if await uow.attempts.daily_answer(post.id, record.id) is not None:
+            history = await answer_history(uow, record.id, post.question_id, post.id)
+            if history.daily_answered:
                 raise AlreadyAnswered()
             question = self.ctx.question(post.question_id)
             grade = self.ctx.grade(question, answer)
             attempt = await record_attempt(
                 uow, team=team, player=record, question=question, answer=answer, grade=grade,
-                mode=AttemptMode.DAILY, hints_used=0, now=now, daily_post_id=post.id,
+                mode=AttemptMode.DAILY, hints_used=0, now=now, daily_post_id=post.id, history=history,
             )
             return Feedback(attempt, grade, question, attempt.counted, attempt.points)
 
         try:
-            return await self.ctx.transact(work)
+            return await self.ctx.transact(work, lane_key(player))
         except StorageUnavailable as err:
             raise StorageUnavailable(
                 "The database is unreachable: your answer was NOT saved. Send it again when it is back.",

@@ -8,8 +8,9 @@ questions are the player's due spaced-repetition cards first.
 from __future__ import annotations
 
 import dataclasses
+from typing import NamedTuple, Protocol, cast, runtime_checkable
 
-from bot.core.context import CoreContext, clean_answer, resolve_player
+from bot.core.context import CoreContext, clean_answer, lane_key, resolve_player
 from bot.core.errors import NoActiveQuestion, NoQuestions, StaleQuestion, StorageUnavailable
 from bot.core.hints import hint_text, hints_available
 from bot.core.model import (
@@ -23,13 +24,47 @@ from bot.core.model import (
     Team,
 )
 from bot.core.ports import UnitOfWork
-from bot.core.recording import record_attempt
+from bot.core.recording import AnswerHistory, record_attempt
 from bot.core.scoring import hint_cost
 from bot.core.selection import matching, no_questions, parse_count, parse_filters, pick
 from bot.core.views import Feedback, HintView, QuestionView, SessionSummary, SkipResult
 
 DEFAULT_QUIZ_COUNT = 5
 DEFAULT_REVIEW_COUNT = 10
+
+
+async def _save(uow: UnitOfWork, session: QuizSession, read: QuizSession) -> QuizSession:
+    """Store `session` only if the stored one is still as `read` (compare-and-set): a duplicate submit,
+    hint or skip that read the same question as the request that won is refused with `StaleQuestion`
+    ("no longer waiting for an answer"), here or, where storage defers the write, at commit; either way
+    nothing of it is kept."""
+    return await uow.sessions.save(session, expected=read)
+
+
+class _Active(NamedTuple):
+    team: Team
+    record: PlayerRecord
+    session: QuizSession
+    view: QuestionView
+    history: AnswerHistory | None
+
+
+@runtime_checkable
+class SessionHistoryQuery(Protocol):
+    """Optional extra of the session repository: the player's active session together with the
+    `AnswerHistory` of its current question, in one read (one round trip for a quiz answer)."""
+
+    async def active_with_history(self, player_id: int) -> tuple[QuizSession, AnswerHistory] | None: ...
+
+
+_HISTORY_READERS: dict[type, bool] = {}
+
+
+def _reads_history(repo: object) -> bool:
+    kind = type(repo)
+    if kind not in _HISTORY_READERS:
+        _HISTORY_READERS[kind] = isinstance(repo, SessionHistoryQuery)
+    return _HISTORY_READERS[kind]
 
 
 def summary_of(session: QuizSession) -> SessionSummary:
@@ -73,7 +108,7 @@ class Quizzes:
             chosen = pick(candidates, answered, wanted, self.ctx.rng)
             return await self._open(uow, record, AttemptMode.QUIZ, [q.id for q in chosen], filters)
 
-        return await self.ctx.transact(work)
+        return await self.ctx.transact(work, lane_key(player))
 
     async def start_review(self, player: Player, count: int | str | None = None) -> QuestionView:
         """A review session: due cards (most overdue first), topped up with questions never answered."""
@@ -92,7 +127,7 @@ class Quizzes:
                 raise NoQuestions("Nothing to review: no card is due and every question has been answered.")
             return await self._open(uow, record, AttemptMode.REVIEW, ids, QuizFilters())
 
-        return await self.ctx.transact(work)
+        return await self.ctx.transact(work, lane_key(player))
 
     async def _open(
         self, uow: UnitOfWork, record: PlayerRecord, mode: AttemptMode, ids: list[str], filters: QuizFilters
@@ -100,7 +135,8 @@ class Quizzes:
         now = self.ctx.now()
         running = await uow.sessions.active_for(record.id)
         if running is not None:
-            await uow.sessions.save(dataclasses.replace(running, state=SessionState.STOPPED, updated_at=now))
+            stopped = dataclasses.replace(running, state=SessionState.STOPPED, updated_at=now)
+            await _save(uow, stopped, running)
         session = await uow.sessions.add(
             QuizSessionDraft(
                 player_id=record.id, mode=mode, question_ids=tuple(ids), filters=filters, created_at=now
@@ -127,7 +163,7 @@ class Quizzes:
     async def _settled(self, uow: UnitOfWork, session: QuizSession) -> QuizSession:
         settled = self._settle(session)
         if settled != session:
-            settled = await uow.sessions.save(dataclasses.replace(settled, updated_at=self.ctx.now()))
+            settled = await _save(uow, dataclasses.replace(settled, updated_at=self.ctx.now()), session)
         return settled
 
     def _view_of(self, session: QuizSession) -> QuestionView | None:
@@ -147,15 +183,23 @@ class Quizzes:
         )
 
     async def _active(
-        self, uow: UnitOfWork, player: Player, question_id: str | None = None
-    ) -> tuple[Team, PlayerRecord, QuizSession, QuestionView]:
+        self, uow: UnitOfWork, player: Player, question_id: str | None = None, with_history: bool = False
+    ) -> _Active:
         """The player's running session and its question; with `question_id` (a button that names the
-        question it was sent with) `StaleQuestion` unless that is still the current question."""
+        question it was sent with) `StaleQuestion` unless that is still the current question. With
+        `with_history`, also the player's past with that question when storage can read both at once."""
         team, record = await resolve_player(uow, player)
-        session = await uow.sessions.active_for(record.id)
+        history: AnswerHistory | None = None
+        if with_history and _reads_history(uow.sessions):
+            found = await cast(SessionHistoryQuery, uow.sessions).active_with_history(record.id)
+            session, history = found if found is not None else (None, None)
+        else:
+            session = await uow.sessions.active_for(record.id)
         if session is None:
             raise StaleQuestion() if question_id else NoActiveQuestion()
         settled = await self._settled(uow, session)
+        if settled.current_question_id != session.current_question_id:
+            history = None  # the question changed (a pack was switched off): read again when recording
         view = self._view_of(settled)
         if view is None:
             if question_id:
@@ -163,19 +207,22 @@ class Quizzes:
             raise NoActiveQuestion("Your quiz is over. Start another with `quiz` or `review`.")
         if question_id is not None and question_id != view.question.id:
             raise StaleQuestion()
-        return team, record, settled, view
+        return _Active(team, record, settled, view, history)
 
-    async def _advance(self, uow: UnitOfWork, moved: QuizSession) -> tuple[QuizSession, QuestionView | None]:
-        final = await uow.sessions.save(dataclasses.replace(self._settle(moved), updated_at=self.ctx.now()))
+    async def _advance(
+        self, uow: UnitOfWork, moved: QuizSession, read: QuizSession
+    ) -> tuple[QuizSession, QuestionView | None]:
+        """Store the session moved on from `read` (compare-and-set against `read`)."""
+        final = await _save(uow, dataclasses.replace(self._settle(moved), updated_at=self.ctx.now()), read)
         return final, self._view_of(final)
 
     async def current(self, player: Player) -> QuestionView:
         """The question waiting for the player's answer; `NoActiveQuestion` when there is none."""
 
         async def work(uow: UnitOfWork) -> QuestionView:
-            return (await self._active(uow, player))[3]
+            return (await self._active(uow, player)).view
 
-        return await self.ctx.transact(work)
+        return await self.ctx.transact(work, lane_key(player))
 
     # --- answering --------------------------------------------------------------------------------
 
@@ -189,12 +236,13 @@ class Quizzes:
         answer = clean_answer(answer_text)
 
         async def work(uow: UnitOfWork) -> Feedback:
-            team, record, session, view = await self._active(uow, player, question_id)
+            team, record, session, view, history = await self._active(uow, player, question_id, True)
             question = view.question
             grade = self.ctx.grade(question, answer)
             attempt = await record_attempt(
                 uow, team=team, player=record, question=question, answer=answer, grade=grade,
                 mode=session.mode, hints_used=session.hints_used, now=self.ctx.now(), session_id=session.id,
+                history=history,
             )
             final, following = await self._advance(
                 uow,
@@ -205,6 +253,7 @@ class Quizzes:
                     answered=session.answered + 1,
                     points=session.points + attempt.points,
                 ),
+                session,
             )
             return Feedback(
                 attempt=attempt,
@@ -217,7 +266,7 @@ class Quizzes:
             )
 
         try:
-            return await self.ctx.transact(work)
+            return await self.ctx.transact(work, lane_key(player))
         except StorageUnavailable as err:
             raise StorageUnavailable(
                 "The database is unreachable: your answer was NOT saved. Send it again when it is back.",
@@ -228,31 +277,33 @@ class Quizzes:
         """Reveal the next hint of the current question; each one lowers the points it can earn."""
 
         async def work(uow: UnitOfWork) -> HintView:
-            _team, _record, session, view = await self._active(uow, player, question_id)
+            _team, _record, session, view, _history = await self._active(uow, player, question_id)
             available = view.hints_available
             if session.hints_used >= available:
                 text = "No more hints for this question." if available else "This question has no hints."
                 return HintView(text, session.hints_used, available, view.hint_cost)
             used = session.hints_used + 1
-            await uow.sessions.save(dataclasses.replace(session, hints_used=used, updated_at=self.ctx.now()))
+            hinted = dataclasses.replace(session, hints_used=used, updated_at=self.ctx.now())
+            await _save(uow, hinted, session)
             return HintView(hint_text(view.question, used), used, available, view.hint_cost)
 
-        return await self.ctx.transact(work)
+        return await self.ctx.transact(work, lane_key(player))
 
     async def skip(self, player: Player, question_id: str | None = None) -> SkipResult:
         """Move past the current question without answering (no attempt, no points, card untouched)."""
 
         async def work(uow: UnitOfWork) -> SkipResult:
-            _team, _record, session, view = await self._active(uow, player, question_id)
+            _team, _record, session, view, _history = await self._active(uow, player, question_id)
             final, following = await self._advance(
                 uow,
                 dataclasses.replace(
                     session, position=session.position + 1, hints_used=0, skipped=session.skipped + 1
                 ),
+                session,
             )
             return SkipResult(view.question, following, None if following else summary_of(final))
 
-        return await self.ctx.transact(work)
+        return await self.ctx.transact(work, lane_key(player))
 
     async def stop(self, player: Player) -> SessionSummary:
         """End the running session early; `NoActiveQuestion` when none runs."""
@@ -262,9 +313,8 @@ class Quizzes:
             session = await uow.sessions.active_for(record.id)
             if session is None:
                 raise NoActiveQuestion("No quiz is running.")
-            stopped = await uow.sessions.save(
-                dataclasses.replace(session, state=SessionState.STOPPED, updated_at=self.ctx.now())
-            )
+            stopping = dataclasses.replace(session, state=SessionState.STOPPED, updated_at=self.ctx.now())
+            stopped = await _save(uow, stopping, session)
             return summary_of(stopped)
 
-        return await self.ctx.transact(work)
+        return await self.ctx.transact(work, lane_key(player))

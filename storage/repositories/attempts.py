@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,9 +18,12 @@ import sqlalchemy as sa
 from bot.core.checking.grade import Verdict
 from bot.core.errors import NotFound
 from bot.core.model import Attempt, AttemptDraft, AttemptMode, DayPoints, TopicStats
+from bot.core.recording import AnswerHistory
 from bot.core.timekeeping import as_utc
+from storage import answer_statements as answer
 from storage.repositories import rollups
-from storage.repositories.base import Repository, prepared, str_tuple
+from storage.repositories.base import Repository, str_tuple
+from storage.repositories.history import read_history
 from storage.tables import ALL_TIME, ALL_TOPICS, attempts, points_rollup
 
 
@@ -59,9 +63,12 @@ def _is_correct(verdict: str) -> int:
     return 1 if verdict == Verdict.CORRECT.value else 0
 
 
+_DRAFT_FIELDS = tuple(f.name for f in dataclasses.fields(AttemptDraft))
+
+
 class SqlAttempts(Repository):
     async def add(self, draft: AttemptDraft) -> Attempt:
-        values = {f.name: getattr(draft, f.name) for f in dataclasses.fields(AttemptDraft)}
+        values = {name: getattr(draft, name) for name in _DRAFT_FIELDS}
         values.update(
             topics=list(draft.topics),
             covered=list(draft.covered),
@@ -71,15 +78,22 @@ class SqlAttempts(Repository):
             created_at=as_utc(draft.created_at),
             score=float(draft.score),
         )
-        insert = prepared(self.tx, "attempts.add", lambda _tx: sa.insert(attempts).returning(attempts.c.id))
-        attempt_id = (await self.tx.execute(insert, values)).scalar_one()
+        self.tx.fresh_players.discard(draft.player_id)  # it now has something stored
+        buffer = self.tx.buffer
+        if buffer is not None:  # PostgreSQL: sent with the transaction's other writes
+            values["id"] = attempt_id = await self.tx.next_attempt_id()
+            buffer.attempts.append(values)
+            self.tx.changes += 1
+        else:
+            rows = await self.fetch("attempts.add", answer.attempt_insert, values)
+            attempt_id = int(rows[0].id)
         await rollups.apply(
             self.tx, team_id=draft.team_id, player_id=draft.player_id, day=draft.local_date,
             topics=draft.topics,
             delta=rollups.Delta(draft.points, 1, _is_correct(values["verdict"]), float(draft.score)),
         )
-        return Attempt(**{**{f.name: getattr(draft, f.name) for f in dataclasses.fields(AttemptDraft)},
-                          "created_at": values["created_at"]}, id=int(attempt_id))
+        return Attempt(**{**{name: getattr(draft, name) for name in _DRAFT_FIELDS},
+                          "created_at": values["created_at"]}, id=attempt_id)
 
     async def get(self, attempt_id: int) -> Attempt | None:
         row = await self.tx.first(sa.select(attempts).where(attempts.c.id == attempt_id))
@@ -93,13 +107,18 @@ class SqlAttempts(Repository):
         return attempt_of(row) if row else None
 
     async def has_counted(self, player_id: int, question_id: str) -> bool:
-        query = prepared(self.tx, "attempts.has_counted", lambda _tx: sa.select(attempts.c.id).where(
-            attempts.c.player_id == sa.bindparam("player_id"),
-            attempts.c.question_id == sa.bindparam("question_id"),
-            attempts.c.counted,
-        ).limit(1))
-        found = (await self.tx.execute(query, {"player_id": player_id, "question_id": question_id})).first()
-        return found is not None
+        buffer = self.tx.buffer
+        if buffer is not None and buffer.counted(player_id, question_id):
+            return True
+        if player_id in self.tx.fresh_players:
+            return False
+        values = {"player_id": player_id, "question_id": question_id}
+        rows = await self.read("attempts.has_counted", answer.has_counted, values)
+        return bool(rows)
+
+    async def history(self, player_id: int, question_id: str, daily_post_id: int | None) -> AnswerHistory:
+        """`has_counted`, `daily_answer` and the review card in one statement (bot.core.recording)."""
+        return await read_history(self.tx, player_id, question_id, daily_post_id)
 
     async def answered_question_ids(self, player_id: int) -> set[str]:
         rows = await self.tx.all(
@@ -108,12 +127,15 @@ class SqlAttempts(Repository):
         return {r.question_id for r in rows}
 
     async def daily_answer(self, daily_post_id: int, player_id: int) -> Attempt | None:
-        query = prepared(self.tx, "attempts.daily_answer", lambda _tx: sa.select(attempts).where(
-            attempts.c.daily_post_id == sa.bindparam("daily_post_id"),
-            attempts.c.player_id == sa.bindparam("player_id"),
-        ))
-        row = (await self.tx.execute(query, {"daily_post_id": daily_post_id, "player_id": player_id})).first()
-        return attempt_of(row) if row else None
+        buffer = self.tx.buffer
+        held = buffer.daily_answer(daily_post_id, player_id) if buffer is not None else None
+        if held is not None:
+            return attempt_of(SimpleNamespace(**held))
+        if player_id in self.tx.fresh_players:
+            return None
+        values = {"daily_post_id": daily_post_id, "player_id": player_id}
+        rows = await self.read("attempts.daily_answer", answer.daily_answer, values)
+        return attempt_of(rows[0]) if rows else None
 
     async def for_daily_post(self, daily_post_id: int) -> list[Attempt]:
         rows = await self.tx.all(

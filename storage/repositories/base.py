@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from sqlalchemy.sql import Executable
+
+from storage.fast import bind
 from storage.transaction import Transaction
+
+__all__ = ["Repository", "bind", "int_tuple", "json_list", "prepared", "str_tuple"]
 
 T = TypeVar("T")
 
@@ -15,6 +20,20 @@ class Repository:
 
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
+
+    async def fetch(
+        self, name: str, build: Callable[[Transaction], Executable], values: Mapping[str, Any]
+    ) -> list[Any]:
+        """Run the answer-path statement `name` (built once per dialect by `build`) on the driver's
+        connection (`storage.fast`); rows are named tuples with the column names."""
+        return await self.tx.run(self.tx.fast(name, build), values)
+
+    async def read(
+        self, name: str, build: Callable[[Transaction], Executable], values: Mapping[str, Any]
+    ) -> list[Any]:
+        """`fetch` for a statement that cannot see the PostgreSQL write buffer's rows (another table, or
+        a read that looked in the buffer first), so the buffer is not sent for it."""
+        return await self.tx.run(self.tx.fast(name, build), values, flush=False)
 
 
 def str_tuple(value: Any) -> tuple[str, ...]:

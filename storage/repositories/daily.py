@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from bot.core.errors import DailyClosed, DuplicateClaim, NotFound
 from bot.core.model import DailyConfig, DailyPost, DailyPostDraft, DailyStatus
 from bot.core.timekeeping import as_utc
-from storage.repositories.base import Repository, int_tuple, prepared, str_tuple
+from storage.repositories.base import Repository, int_tuple, str_tuple
 from storage.tables import daily_configs, daily_posts
+from storage.transaction import Transaction
 
 
 def _config(row: Any) -> DailyConfig:
@@ -89,8 +90,13 @@ class SqlDailyConfigs(Repository):
         return [_config(r) for r in rows]
 
 
+def _post_by_id(_tx: Transaction) -> sa.Executable:
+    return sa.select(daily_posts).where(daily_posts.c.id == sa.bindparam("id", type_=daily_posts.c.id.type))
+
+
 class SqlDailyPosts(Repository):
     async def claim(self, draft: DailyPostDraft, stale_before: datetime | None = None) -> DailyPost:
+        self.tx.memo.clear()
         insert = (
             self.tx.insert(daily_posts)
             .values(
@@ -119,6 +125,7 @@ class SqlDailyPosts(Repository):
         raise DuplicateClaim()
 
     async def _set(self, post_id: int, **values: Any) -> DailyPost:
+        self.tx.memo.clear()
         row = await self.tx.first(
             sa.update(daily_posts).where(daily_posts.c.id == post_id).values(**values)
             .returning(*daily_posts.c)
@@ -132,12 +139,14 @@ class SqlDailyPosts(Repository):
                                posted_at=as_utc(posted_at))
 
     async def release(self, post_id: int) -> None:
+        self.tx.memo.clear()
         await self.tx.execute(
             sa.delete(daily_posts).where(daily_posts.c.id == post_id,
                                          daily_posts.c.status == DailyStatus.CLAIMED.value)
         )
 
     async def close(self, post_id: int, closed_at: datetime) -> DailyPost:
+        self.tx.memo.clear()
         row = await self.tx.first(
             sa.update(daily_posts)
             .where(daily_posts.c.id == post_id, daily_posts.c.status == DailyStatus.POSTED.value)
@@ -154,10 +163,17 @@ class SqlDailyPosts(Repository):
         await self._set(post_id, reveal_ref=reveal_ref)
 
     async def get(self, post_id: int) -> DailyPost | None:
-        query = prepared(self.tx, "daily_posts.get",
-                         lambda _tx: sa.select(daily_posts).where(daily_posts.c.id == sa.bindparam("id")))
-        row = (await self.tx.execute(query, {"id": post_id})).first()
-        return _post(row) if row else None
+        """By id. Remembered for the rest of the transaction (a group commit runs many answers to the same
+        post in one) until this repository changes a post."""
+        memo = self.tx.memo
+        key = ("daily_posts.get", post_id)
+        if key in memo:
+            cached: DailyPost | None = memo[key]
+            return cached
+        rows = await self.read("daily_posts.get", _post_by_id, {"id": post_id})
+        post = _post(rows[0]) if rows else None
+        memo[key] = post
+        return post
 
     async def for_date(self, channel_ref: str, local_date: date) -> DailyPost | None:
         row = await self.tx.first(

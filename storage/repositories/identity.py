@@ -13,8 +13,10 @@ import sqlalchemy as sa
 
 from bot.core.errors import NotFound, StorageUnavailable
 from bot.core.model import Group, PlayerRecord, Team, TeamRef
-from storage.repositories.base import Repository, prepared
+from storage import answer_statements as answer
+from storage.repositories.base import Repository, bind
 from storage.tables import group_memberships, groups, players, teams
+from storage.transaction import Transaction
 
 
 def _team(row: Any) -> Team:
@@ -30,20 +32,41 @@ def _group(row: Any) -> Group:
     return Group(id=row.id, team_id=row.team_id, name=row.name)
 
 
+def _team_insert(tx: Transaction) -> sa.Executable:
+    values = {c: bind(teams.c[c]) for c in ("platform", "external_id", "name", "timezone")}
+    return tx.insert(teams).values(values).on_conflict_do_nothing(
+        index_elements=["platform", "external_id"]
+    ).returning(*teams.c)
+
+
+def _team_find(_tx: Transaction) -> sa.Executable:
+    return sa.select(teams).where(teams.c.platform == bind(teams.c.platform),
+                                  teams.c.external_id == bind(teams.c.external_id))
+
+
+def _player_insert(tx: Transaction) -> sa.Executable:
+    values = {c: bind(players.c[c]) for c in ("team_id", "user_id", "display_name")}
+    return tx.insert(players).values(values).on_conflict_do_nothing(
+        index_elements=["team_id", "user_id"]
+    ).returning(*players.c)
+
+
+def _player_find(_tx: Transaction) -> sa.Executable:
+    return sa.select(players).where(players.c.team_id == bind(players.c.team_id),
+                                    players.c.user_id == bind(players.c.user_id))
+
+
 class SqlTeams(Repository):
     async def get_or_create(self, ref: TeamRef, timezone: str = "UTC") -> Team:
         found = await self.find(ref.platform, ref.external_id)
         if found is not None:
             return found
-        insert = prepared(self.tx, "teams.create", lambda tx: tx.insert(teams).on_conflict_do_nothing(
-            index_elements=["platform", "external_id"]
-        ).returning(*teams.c))
-        row = (await self.tx.execute(insert, {
+        rows = await self.read("teams.create", _team_insert, {
             "platform": ref.platform, "external_id": ref.external_id, "name": ref.name or ref.external_id,
             "timezone": timezone,
-        })).first()
-        if row is not None:
-            return _team(row)
+        })
+        if rows:
+            return _team(rows[0])
         found = await self.find(ref.platform, ref.external_id)
         if found is None:  # the concurrent creator rolled back between our insert and read
             raise StorageUnavailable("The team could not be created right now; please try again.")
@@ -54,11 +77,8 @@ class SqlTeams(Repository):
         return _team(row) if row else None
 
     async def find(self, platform: str, external_id: str) -> Team | None:
-        query = prepared(self.tx, "teams.find", lambda _tx: sa.select(teams).where(
-            teams.c.platform == sa.bindparam("platform"), teams.c.external_id == sa.bindparam("external_id")
-        ))
-        row = (await self.tx.execute(query, {"platform": platform, "external_id": external_id})).first()
-        return _team(row) if row else None
+        rows = await self.read("teams.find", _team_find, {"platform": platform, "external_id": external_id})
+        return _team(rows[0]) if rows else None
 
     async def set_timezone(self, team_id: int, timezone: str) -> Team:
         row = await self.tx.first(
@@ -71,18 +91,24 @@ class SqlTeams(Repository):
 
 class SqlPlayers(Repository):
     async def get_or_create(self, team_id: int, user_id: str, display_name: str) -> PlayerRecord:
-        found = await self.find(team_id, user_id)
-        if found is None:
-            insert = prepared(self.tx, "players.create", lambda tx: tx.insert(players).on_conflict_do_nothing(
-                index_elements=["team_id", "user_id"]
-            ).returning(*players.c))
-            values = {"team_id": team_id, "user_id": user_id, "display_name": display_name}
-            row = (await self.tx.execute(insert, values)).first()
-            if row is not None:
-                return _player(row)
+        values = {"team_id": team_id, "user_id": user_id, "display_name": display_name}
+        if self.tx.dialect == "postgresql":  # one round trip whether the player is new or not
+            rows = await self.read("players.resolve", answer.player_resolve, values)
+            if rows and rows[0].inserted:
+                self.tx.changes += 1
+                self.tx.fresh_players.add(int(rows[0].id))
+                return _player(rows[0])
+            found = _player(rows[0]) if rows else await self.find(team_id, user_id)
+        else:
             found = await self.find(team_id, user_id)
             if found is None:
-                raise StorageUnavailable("Your player could not be created right now; please try again.")
+                rows = await self.read("players.create", _player_insert, values)
+                if rows:
+                    self.tx.fresh_players.add(int(rows[0].id))
+                    return _player(rows[0])
+                found = await self.find(team_id, user_id)
+        if found is None:
+            raise StorageUnavailable("Your player could not be created right now; please try again.")
         if found.display_name == display_name:
             return found
         row = await self.tx.first(
@@ -96,11 +122,8 @@ class SqlPlayers(Repository):
         return _player(row) if row else None
 
     async def find(self, team_id: int, user_id: str) -> PlayerRecord | None:
-        query = prepared(self.tx, "players.find", lambda _tx: sa.select(players).where(
-            players.c.team_id == sa.bindparam("team_id"), players.c.user_id == sa.bindparam("user_id")
-        ))
-        row = (await self.tx.execute(query, {"team_id": team_id, "user_id": user_id})).first()
-        return _player(row) if row else None
+        rows = await self.read("players.find", _player_find, {"team_id": team_id, "user_id": user_id})
+        return _player(rows[0]) if rows else None
 
 
 class SqlGroups(Repository):

@@ -1,7 +1,7 @@
 """The points rollup: per-player sums by day, week, month and all time, per topic and over all topics.
 
-Each attempt adds to (1 + its topics) × 4 rows in one `INSERT ... ON CONFLICT DO UPDATE` issued in the
-attempt's own transaction, and an accepted appeal adds the difference the same way, so the rollup always
+Each attempt adds to (1 + its topics) × 4 rows in one multi-row `INSERT ... ON CONFLICT DO UPDATE` issued in
+the attempt's own transaction, and an accepted appeal adds the difference the same way, so the rollup always
 equals what summing the attempts would give. Leaderboards and player stats read it instead of the
 attempts table. `rebuild` recomputes it from attempts (bulk loads, repairs).
 """
@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 
+from storage import answer_statements as answer
 from storage.repositories.base import prepared
 from storage.tables import ALL_TIME, ALL_TOPICS, attempts, points_rollup
 from storage.transaction import Transaction
@@ -75,7 +77,8 @@ def _upsert(tx: Transaction) -> Any:
 async def apply(
     tx: Transaction, *, team_id: int, player_id: int, day: date, topics: Iterable[str], delta: Delta
 ) -> None:
-    """Add `delta` to every rollup row of an attempt by `player_id` on local `day` with these topics."""
+    """Add `delta` to every rollup row of an attempt by `player_id` on local `day` with these topics: one
+    multi-row upsert, or (PostgreSQL) rows added to the transaction's write buffer."""
     keys = sorted({ALL_TOPICS, *(str(t) for t in topics)})
     rows = [
         {"player_id": player_id, "period": period, "period_start": start, "topic": topic, "team_id": team_id,
@@ -83,7 +86,21 @@ async def apply(
         for period, start in periods_of(day)
         for topic in keys
     ]
-    await tx.execute(_upsert(tx), rows)
+    buffer = tx.buffer
+    if buffer is not None:
+        for row in rows:
+            buffer.add_rollup(row)
+        tx.changes += 1
+        return
+    names = _bind_names(len(rows))
+    values = {names[i][name]: value for i, row in enumerate(rows) for name, value in row.items()}
+    await tx.run(tx.fast(f"rollup.upsert.{len(rows)}", answer.rollup_upsert(len(rows))), values)
+
+
+@cache
+def _bind_names(rows: int) -> list[dict[str, str]]:
+    """The bind names of the multi-row upsert's row `i` (`points_3`, ...), formatted once."""
+    return [{name: f"{name}_{i}" for name in answer.ROLLUP_COLUMNS} for i in range(rows)]
 
 
 async def rebuild(tx: Transaction, team_id: int | None = None) -> int:

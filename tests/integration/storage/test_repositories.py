@@ -16,6 +16,7 @@ from bot.core.errors import (
     DuplicateClaim,
     InvalidInput,
     NotFound,
+    StaleQuestion,
 )
 from bot.core.model import (
     AppealDraft,
@@ -30,6 +31,7 @@ from bot.core.model import (
     SessionState,
     TeamRef,
 )
+from bot.core.recording import AnswerHistory
 from storage.database import Database
 from tests.integration.storage.builders import T0, draft, team_and_player
 
@@ -101,9 +103,10 @@ async def test_one_counted_attempt_per_player_and_question(db: Database) -> None
     async with db.uow_factory() as uow:
         await uow.attempts.add(draft(player, "q1"))
         await uow.commit()
-    with pytest.raises(AlreadyCounted):
+    with pytest.raises(AlreadyCounted):  # from `add`, or from `commit` where storage defers the insert
         async with db.uow_factory() as uow:
             await uow.attempts.add(draft(player, "q1"))
+            await uow.commit()
     async with db.uow_factory() as uow:
         repeat = await uow.attempts.add(draft(player, "q1", counted=False, points=0))
         assert await uow.attempts.has_counted(player.id, "q1")
@@ -126,6 +129,7 @@ async def test_one_answer_per_daily_post_and_player(db: Database) -> None:
     with pytest.raises(AlreadyAnswered):
         async with db.uow_factory() as uow:
             await uow.attempts.add(draft(player, "q1", counted=False, daily_post_id=post.id))
+            await uow.commit()
     async with db.uow_factory() as uow:
         assert await uow.attempts.daily_answer(post.id, player.id) == first
         assert await uow.attempts.for_daily_post(post.id) == [first]
@@ -242,8 +246,38 @@ async def test_quiz_sessions_one_active_and_save(db: Database) -> None:
             QuizSessionDraft(player.id, AttemptMode.REVIEW, ("q3",), QuizFilters(), T0)
         )
         assert await uow.sessions.active_for(player.id) == second
-        with pytest.raises(NotFound):
+        await uow.commit()
+    with pytest.raises(NotFound):  # from `save`, or from `commit` where storage defers the update
+        async with db.uow_factory() as uow:
             await uow.sessions.save(dataclasses.replace(second, id=10**9))
+            await uow.commit()
+
+
+async def test_a_stale_session_save_is_refused(db: Database) -> None:
+    """Compare-and-set: a save based on a read that another transaction has since moved on is refused
+    with `StaleQuestion`, and leaves the stored session as the winner left it."""
+    _team, player = await team_and_player(db)
+    async with db.uow_factory() as uow:
+        read = await uow.sessions.add(
+            QuizSessionDraft(player.id, AttemptMode.QUIZ, ("q1", "q2"), QuizFilters(), T0)
+        )
+        await uow.commit()
+    winner = dataclasses.replace(read, position=1, answered=1, points=10)
+    async with db.uow_factory() as uow:
+        assert await uow.sessions.save(winner, expected=read) == winner
+        await uow.commit()
+    with pytest.raises(StaleQuestion):  # the duplicate read the same position 0
+        async with db.uow_factory() as uow:
+            duplicate = dataclasses.replace(read, position=1, answered=1, points=20)
+            await uow.sessions.save(duplicate, expected=read)
+            await uow.commit()
+    hinted = dataclasses.replace(winner, hints_used=1)
+    async with db.uow_factory() as uow:  # based on the current state: accepted
+        assert (await uow.sessions.save(hinted, expected=winner)).hints_used == 1
+        await uow.commit()
+    async with db.uow_factory() as uow:
+        stored = await uow.sessions.get(read.id)
+    assert stored is not None and (stored.position, stored.hints_used, stored.points) == (1, 1, 10)
 
 
 async def test_review_cards_upsert_and_due_order(db: Database) -> None:
@@ -392,3 +426,38 @@ async def test_datetimes_come_back_aware_utc_whatever_zone_went_in(db: Database)
     async with db.uow_factory() as uow:
         loaded = await uow.attempts.get(stored.id)
     assert loaded is not None and loaded.created_at == local and loaded.created_at.tzinfo == UTC
+
+
+async def test_a_transaction_reads_its_own_answer_path_writes(db: Database) -> None:
+    """Whatever storage does with the answer path's writes (PostgreSQL holds them back and sends them
+    together), the same transaction's reads see them, other statements see them, and commit keeps them."""
+    team, player = await team_and_player(db)
+    async with db.uow_factory() as uow:
+        post = await uow.daily_posts.claim(
+            DailyPostDraft("discord:1/2", team.id, T0.date(), "q1", T0, T0 + timedelta(hours=8))
+        )
+        session = await uow.sessions.add(QuizSessionDraft(player.id, AttemptMode.QUIZ, ("q2", "q3"),
+                                                          QuizFilters(), T0))
+        await uow.commit()
+    async with db.uow_factory() as uow:
+        assert await uow.attempts.history(player.id, "q1", post.id) == AnswerHistory(False, False, None)
+        daily = await uow.attempts.add(draft(player, "q1", daily_post_id=post.id, mode=AttemptMode.DAILY))
+        card = ReviewCard(player.id, "q1", T0 + timedelta(days=1), {"card_id": 1}, T0, 1)
+        await uow.reviews.save(card)
+        moved = dataclasses.replace(session, position=1, answered=1, points=10)
+        await uow.sessions.save(moved, expected=session)
+        assert (await uow.attempts.daily_answer(post.id, player.id)) == daily
+        assert await uow.attempts.has_counted(player.id, "q1")
+        assert await uow.reviews.get(player.id, "q1") == card
+        assert await uow.attempts.history(player.id, "q1", post.id) == AnswerHistory(True, True, card)
+        assert await uow.sessions.active_for(player.id) == moved
+        found = await uow.sessions.active_with_history(player.id)
+        assert found is not None and found[0] == moved and found[1] == AnswerHistory(False, False, None)
+        assert await uow.attempts.totals(player.id) == (1, 1, 10)  # another statement: sees them too
+        assert [a.id for a in await uow.attempts.for_daily_post(post.id)] == [daily.id]
+        await uow.commit()
+    async with db.uow_factory() as uow:
+        assert await uow.attempts.get(daily.id) == daily
+        assert await uow.reviews.get(player.id, "q1") == card
+        assert await uow.sessions.get(session.id) == moved
+        assert await uow.attempts.history(player.id, "q1", post.id) == AnswerHistory(True, True, card)
