@@ -15,10 +15,13 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "questions.cli",
     "storage.cli",
+    "bot.pack_archive",
     "bot.console.cli",
     "bot.grading_cli",
     "bot.discord_adapter.cli",
     "bot.slack_adapter.cli",
+    "bot.run",
+    "bot.config_check",
 )
 
 

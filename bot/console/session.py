@@ -106,7 +106,10 @@ class ConsoleSession:
         except CoreError as err:
             response = err.message
         except Exception:  # an unexpected bug: say so, keep the session alive
-            log.exception("console command failed: %r", line[:200])
+            # The line may be an answer: its text is only logged at DEBUG (logs must not hold answers).
+            log.exception("console command %r failed (%d characters)",
+                          command if command in self.handlers else "answer", len(line))
+            log.debug("the failed console line: %r", line[:200])
             response = "error: something went wrong on our side; the problem was logged. Try again."
         if response:
             self.say(response)

@@ -1,7 +1,8 @@
 """What the Discord adapter needs to know to run: the token, the application, sharding, where to keep state.
 
-A small frozen value so the composition root (issue 8's config) can build it from any source; `from_env`
-reads `INTERVIEW_BOT_DISCORD__*` variables meanwhile. The token never appears in `repr`.
+A small frozen value the composition root builds from the global settings
+(`bot.config.DiscordSection.adapter_settings`, the `INTERVIEW_BOT_DISCORD__*` section); `from_env` reads
+the same variables for `interview-bot discord` and tests. The token never appears in `repr`.
 """
 
 from __future__ import annotations
