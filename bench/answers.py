@@ -104,7 +104,7 @@ async def _bounded(tasks: Sequence[asyncio.Future[object] | object], limit: int)
     return failures
 
 
-async def throughput(url: str, answers: int, concurrency: int) -> dict[str, float]:
+async def throughput(url: str, answers: int, concurrency: int, lanes: int | None) -> dict[str, float]:
     """Answers per second of both scenarios on a fresh database with `concurrency` players in flight."""
     database = await open_database(url)
     catalog = CheapCatalog()
@@ -112,6 +112,8 @@ async def throughput(url: str, answers: int, concurrency: int) -> dict[str, floa
                               announcers={"bench": NullAnnouncer()})
     grouped = service.ctx.group_commit
     assert grouped is not None
+    if lanes is not None:
+        grouped.lane_count = max(lanes, 1)
     try:
         await service.configure_daily("bench:team/daily", TeamRef("bench", "team"), "09:00")
         post = await service.open_daily("bench:team/daily", force=True)
@@ -188,7 +190,7 @@ async def run_backend(name: str, args: argparse.Namespace, cluster: PostgresClus
             for level in args.concurrency:
                 url = (f"sqlite:///{folder}/throughput-{level}.sqlite3" if cluster is None
                        else cluster.create_database(f"bench_throughput_{level}"))
-                result = await throughput(url, args.answers, level)
+                result = await throughput(url, args.answers, level, args.lanes)
                 print(f"    {level:>4} players at once: daily {result['daily']:5.0f}/s, "
                       f"quiz {result['quiz']:5.0f}/s  (answers per transaction: "
                       f"daily {result['daily_batch']:.1f}, quiz "
@@ -223,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, default=2000, help="answers per throughput scenario")
     parser.add_argument("--concurrency", type=_levels, default=[50, 200],
                         help="players answering at once, comma-separated levels (default 50,200)")
+    parser.add_argument("--lanes", type=int, default=None,
+                        help="group-commit lanes (transactions in flight; default: the core's)")
     parser.add_argument("--players", type=int, default=100_000)
     parser.add_argument("--attempts", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=30)
