@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from typing import Protocol, runtime_checkable
 
 from bot.core.context import CoreContext, clean_answer, lane_key, resolve_player
@@ -56,6 +56,8 @@ RECENT_DAYS = 90
 TOP_ANSWERS = 5
 STALE_CLAIM = timedelta(minutes=10)
 """A claim older than this that never became a post (the process died) may be taken over."""
+RECENT_CACHE_LIMIT = 4096
+"""Team-days of recent question ids kept in memory (all dropped when full; they are cheap to reload)."""
 
 
 DailyListener = Callable[[str], Awaitable[None]]
@@ -73,6 +75,11 @@ class DailyQuestions:
     def __init__(self, ctx: CoreContext) -> None:
         self.ctx = ctx
         self.listeners: list[DailyListener] = []
+        self._recent: dict[tuple[int, date], set[str]] = {}
+        """Recent question ids per (team, local day), read once per team and day and kept up to date
+        with this process's own claims: in a fan-out, every channel of a team would otherwise read the
+        same rows again. Only the choice of question depends on it (a post claimed by another process
+        since the read may be repeated), never exactly once, which the claim's unique row decides."""
 
     async def _changed(self, channel_ref: str) -> None:
         for listener in list(self.listeners):
@@ -170,8 +177,7 @@ class DailyQuestions:
             candidates = matching(self.ctx.catalog.all(), filters, config.topics)
             if not candidates:
                 raise NoQuestions("No question matches this channel's topics and difficulty.")
-            since = today - timedelta(days=RECENT_DAYS)
-            recent = await uow.daily_posts.recent_question_ids(config.team_id, since)
+            recent = await self._recent_ids(uow, config.team_id, today)
             question = pick(candidates, recent, 1, self.ctx.rng)[0]
             draft = DailyPostDraft(
                 channel_ref=ref,
@@ -184,6 +190,9 @@ class DailyQuestions:
             return await uow.daily_posts.claim(draft, stale_before=now - STALE_CLAIM)
 
         post = await self.ctx.transact(claim)
+        cached = self._recent.get((post.team_id, post.local_date))
+        if cached is not None:
+            cached.add(post.question_id)
         try:
             message_ref = await announcer.post_question(ref, self.ctx.question(post.question_id), post)
         except BaseException:
@@ -194,6 +203,18 @@ class DailyQuestions:
             return await uow.daily_posts.mark_posted(post.id, message_ref, self.ctx.now())
 
         return await self.ctx.transact(record)
+
+    async def _recent_ids(self, uow: UnitOfWork, team_id: int, today: date) -> set[str]:
+        """The team's questions of the last `RECENT_DAYS` days (a copy: the caller may keep it)."""
+        key = (team_id, today)
+        recent = self._recent.get(key)
+        if recent is None:
+            since = today - timedelta(days=RECENT_DAYS)
+            recent = set(await uow.daily_posts.recent_question_ids(team_id, since))
+            if len(self._recent) >= RECENT_CACHE_LIMIT:
+                self._recent.clear()
+            self._recent[key] = recent
+        return set(recent)
 
     async def _release(self, post: DailyPost) -> None:
         async def work(uow: UnitOfWork) -> None:

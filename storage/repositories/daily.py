@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from bot.core.errors import DailyClosed, DuplicateClaim, NotFound
 from bot.core.model import DailyConfig, DailyPost, DailyPostDraft, DailyStatus
 from bot.core.timekeeping import as_utc
+from storage import daily_statements as daily
 from storage.repositories.base import Repository, int_tuple, str_tuple
 from storage.tables import daily_configs, daily_posts
 from storage.transaction import Transaction
@@ -53,8 +54,8 @@ def _post(row: Any) -> DailyPost:
 
 class SqlDailyConfigs(Repository):
     async def get(self, channel_ref: str) -> DailyConfig | None:
-        row = await self.tx.first(sa.select(daily_configs).where(daily_configs.c.channel_ref == channel_ref))
-        return _config(row) if row else None
+        rows = await self.read("daily_configs.get", daily.config_get, {"channel_ref": channel_ref})
+        return _config(rows[0]) if rows else None
 
     async def save(self, config: DailyConfig) -> None:
         values = {
@@ -97,31 +98,20 @@ def _post_by_id(_tx: Transaction) -> sa.Executable:
 class SqlDailyPosts(Repository):
     async def claim(self, draft: DailyPostDraft, stale_before: datetime | None = None) -> DailyPost:
         self.tx.memo.clear()
-        insert = (
-            self.tx.insert(daily_posts)
-            .values(
-                channel_ref=draft.channel_ref, team_id=draft.team_id, local_date=draft.local_date,
-                question_id=draft.question_id, status=DailyStatus.CLAIMED.value,
-                claimed_at=as_utc(draft.claimed_at), reveal_at=as_utc(draft.reveal_at),
-            )
-            .on_conflict_do_nothing(index_elements=["channel_ref", "local_date"])
-            .returning(*daily_posts.c)
-        )
-        row = await self.tx.first(insert)
-        if row is not None:
-            return _post(row)
+        values = {
+            "channel_ref": draft.channel_ref, "team_id": draft.team_id, "local_date": draft.local_date,
+            "question_id": draft.question_id, "status": DailyStatus.CLAIMED.value,
+            "claimed_at": as_utc(draft.claimed_at), "reveal_at": as_utc(draft.reveal_at),
+        }
+        rows = await self.fetch("daily_posts.claim", daily.claim, values)
+        if rows:
+            return _post(rows[0])
         if stale_before is not None:
-            c = daily_posts.c
-            row = await self.tx.first(
-                sa.update(daily_posts)
-                .where(c.channel_ref == draft.channel_ref, c.local_date == draft.local_date,
-                       c.status == DailyStatus.CLAIMED.value, c.claimed_at < as_utc(stale_before))
-                .values(question_id=draft.question_id, claimed_at=as_utc(draft.claimed_at),
-                        reveal_at=as_utc(draft.reveal_at))
-                .returning(*daily_posts.c)
-            )
-            if row is not None:
-                return _post(row)
+            values["claimed_status"] = DailyStatus.CLAIMED.value
+            values["stale_before"] = as_utc(stale_before)
+            rows = await self.fetch("daily_posts.take_over", daily.take_over, values)
+            if rows:
+                return _post(rows[0])
         raise DuplicateClaim()
 
     async def _set(self, post_id: int, **values: Any) -> DailyPost:
@@ -135,15 +125,18 @@ class SqlDailyPosts(Repository):
         return _post(row)
 
     async def mark_posted(self, post_id: int, message_ref: str, posted_at: datetime) -> DailyPost:
-        return await self._set(post_id, status=DailyStatus.POSTED.value, message_ref=message_ref,
-                               posted_at=as_utc(posted_at))
+        self.tx.memo.clear()
+        values = {"id": post_id, "status": DailyStatus.POSTED.value, "message_ref": message_ref,
+                  "posted_at": as_utc(posted_at)}
+        rows = await self.fetch("daily_posts.mark_posted", daily.mark_posted, values)
+        if not rows:
+            raise NotFound("There is no such daily question.")
+        return _post(rows[0])
 
     async def release(self, post_id: int) -> None:
         self.tx.memo.clear()
-        await self.tx.execute(
-            sa.delete(daily_posts).where(daily_posts.c.id == post_id,
-                                         daily_posts.c.status == DailyStatus.CLAIMED.value)
-        )
+        await self.fetch("daily_posts.release", daily.release,
+                         {"id": post_id, "status": DailyStatus.CLAIMED.value})
 
     async def close(self, post_id: int, closed_at: datetime) -> DailyPost:
         self.tx.memo.clear()
@@ -206,8 +199,6 @@ class SqlDailyPosts(Repository):
         return [_post(r) for r in rows]
 
     async def recent_question_ids(self, team_id: int, since: date) -> set[str]:
-        rows = await self.tx.all(
-            sa.select(daily_posts.c.question_id).where(daily_posts.c.team_id == team_id,
-                                                       daily_posts.c.local_date >= since).distinct()
-        )
+        rows = await self.read("daily_posts.recent_question_ids", daily.recent_question_ids,
+                               {"team_id": team_id, "since": since})
         return {r.question_id for r in rows}
