@@ -8,10 +8,13 @@ Set INTERVIEW_BOT_TEST_POSTGRES_URL (a superuser DSN) to use an existing server 
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,6 +53,25 @@ class ExternalServer:
     def _admin_dsn(self) -> str:
         admin = self.base.set(drivername="postgresql", database="postgres")
         return admin.render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach the network: only 127.0.0.1, ::1 and Unix sockets can be connected to."""
+    original = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            try:
+                loopback = ipaddress.ip_address(host).is_loopback
+            except ValueError:
+                loopback = host == "localhost"
+            if not loopback:
+                raise ConnectionRefusedError(f"tests may only connect to loopback, not {host!r}")
+        return original(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
 def _ci() -> bool:

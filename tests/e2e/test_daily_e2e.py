@@ -10,9 +10,7 @@ except the platform, which is the fake Slack on 127.0.0.1, and the clock, which 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import random
-import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,23 +54,6 @@ DISCORD_BOB = DiscordUser(snowflake(), "bob")
 DISCORD_DAVE = DiscordUser(snowflake(), "dave")
 CHANNEL_REF = ids.channel_ref("T0FAKE01", CHANNEL_ID)
 
-
-@pytest.fixture(autouse=True)
-def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = socket.socket.connect
-
-    def guarded(self: socket.socket, address: Any) -> Any:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            host = address[0]
-            try:
-                loopback = ipaddress.ip_address(host).is_loopback
-            except ValueError:
-                loopback = host == "localhost"
-            if not loopback:
-                raise ConnectionRefusedError(f"tests may only connect to loopback, not {host!r}")
-        return original(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
 @dataclass

@@ -3,10 +3,8 @@ shell, the fake Slack, and an HTTP client session for sending signed requests.""
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import random
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -37,24 +35,6 @@ def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.upper().startswith("SLACK_") or name.upper().startswith("INTERVIEW_BOT_SLACK"):
             monkeypatch.delenv(name, raising=False)
 
-
-@pytest.fixture(autouse=True)
-def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refuse any outbound connection that is not to 127.0.0.1/::1 (or a Unix socket)."""
-    original = socket.socket.connect
-
-    def guarded(self: socket.socket, address: Any) -> Any:
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            host = address[0]
-            try:
-                loopback = ipaddress.ip_address(host).is_loopback
-            except ValueError:
-                loopback = host == "localhost"
-            if not loopback:
-                raise ConnectionRefusedError(f"tests may only connect to loopback, not {host!r}")
-        return original(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
 @pytest.fixture
