@@ -46,8 +46,10 @@ class LaneLimits:
 DEFAULT_LIMITS: Mapping[str, LaneLimits] = {
     # Discord: 50 requests/s per bot overall; keep headroom for interactions and edits.
     "discord": LaneLimits(rate=40.0, burst=10, concurrency=16),
-    # Slack: chat.postMessage is ~1/s per channel plus an unpublished workspace-wide limit.
-    "slack": LaneLimits(rate=5.0, burst=5, concurrency=16, per_team=True),
+    # Slack: chat.postMessage is ~1/s per channel plus an unpublished workspace-wide limit. The pacing is
+    # per workspace, so many workspaces may post at once: 32 in flight keep 100 workspaces at their pace
+    # with 40 ms per post (16 capped a 10,000-channel fan-out at ~350 posts/s of the 500 allowed).
+    "slack": LaneLimits(rate=5.0, burst=5, concurrency=32, per_team=True),
 }
 FALLBACK_LIMITS = LaneLimits(rate=10.0, burst=5, concurrency=4)
 

@@ -25,6 +25,7 @@ from sqlalchemy.pool import StaticPool
 
 from bot.core.errors import InvalidInput, StorageUnavailable
 from storage.errors import describe_failure, is_unavailable
+from storage.spare_connections import SpareConnections
 from storage.sqlite_inline import inline_creator
 from storage.unit_of_work import SqlUnitOfWork
 from storage.write_buffer import IdBlocks
@@ -236,6 +237,9 @@ class Database:
         self.dialect = engine.dialect.name
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.dialect == "sqlite" else None
         self._attempt_ids = IdBlocks() if self.dialect == "postgresql" else None
+        # SQLite runs one unit of work at a time per process (the write lock): one spare serves them all.
+        spare_limit = 1 if self.dialect == "sqlite" else self.settings.pool_size
+        self.spares = SpareConnections(spare_limit)
 
     @property
     def display_url(self) -> str:
@@ -243,7 +247,9 @@ class Database:
 
     def uow_factory(self) -> SqlUnitOfWork:
         """A new unit of work (one transaction); use as `async with database.uow_factory() as uow:`."""
-        return SqlUnitOfWork(self.engine, self._write_lock, self.settings.busy_timeout_s, self._attempt_ids)
+        return SqlUnitOfWork(
+            self.engine, self._write_lock, self.settings.busy_timeout_s, self._attempt_ids, self.spares
+        )
 
     async def ping(self) -> None:
         """Check the database answers; raises `StorageUnavailable` with the reason when it does not."""
@@ -258,6 +264,7 @@ class Database:
             raise
 
     async def close(self) -> None:
+        await self.spares.close()
         await self.engine.dispose()
 
     async def __aenter__(self) -> Database:

@@ -31,6 +31,7 @@ from storage.repositories import (
     SqlTeams,
 )
 from storage.repositories.team_packs import SqlTeamPacks
+from storage.spare_connections import SpareConnections
 from storage.transaction import Transaction
 from storage.write_buffer import IdBlocks
 
@@ -46,8 +47,10 @@ class SqlUnitOfWork:
         write_lock: asyncio.Lock | None,
         lock_timeout_s: float,
         ids: IdBlocks | None = None,
+        spares: SpareConnections | None = None,
     ) -> None:
         self._engine = engine
+        self._spares = spares
         self._lock = write_lock
         self._lock_timeout_s = lock_timeout_s
         self._locked = False
@@ -100,7 +103,10 @@ class SqlUnitOfWork:
         while True:
             connection: AsyncConnection | None = None
             try:
-                connection = await self._engine.connect()
+                if self._spares is not None:
+                    connection = await self._spares.take()
+                if connection is None:
+                    connection = await self._engine.connect()
                 await connection.begin()
                 return connection
             except Exception as err:
@@ -130,14 +136,17 @@ class SqlUnitOfWork:
         connection = self.tx._connection
         try:
             if connection is not None:
+                kept = False
                 try:
                     if connection.in_transaction():
                         await connection.rollback()
+                    kept = self._spares is not None and self._spares.give(connection)
                 except Exception:  # the connection may be gone; the server drops the transaction then
                     log.debug("rollback on exit failed", exc_info=True)
                 finally:
-                    with contextlib.suppress(Exception):
-                        await connection.close()
+                    if not kept:
+                        with contextlib.suppress(Exception):
+                            await connection.close()
         finally:
             self.tx._attach(None)
             self._release_lock()

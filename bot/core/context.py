@@ -167,13 +167,20 @@ class CoreContext:
     def grade(self, question: Question, answer: str) -> Grade:
         return self.grader(question, answer)
 
-    async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]], key: Hashable | None = None) -> T:
+    async def transact(
+        self,
+        work: Callable[[UnitOfWork], Awaitable[T]],
+        key: Hashable | None = None,
+        *,
+        background: bool = False,
+    ) -> T:
         """Run `work` all-or-nothing and commit it, in a transaction shared with the use cases arriving at
         the same time (`group_commit`). `key` (see `lane_key`) keeps one player's requests in order on
-        one lane: they never run in two transactions at once."""
+        one lane: they never run in two transactions at once. `background` work (the scheduler's, not a
+        person's) may wait a few milliseconds in a burst to share a bigger transaction."""
         if self.group_commit is None:
             return await self._transact_one(work)
-        return await self.group_commit.run(work, key)
+        return await self.group_commit.run(work, key, background=background)
 
     async def _transact_one(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in its own unit of work and commit; retry once after a lost counted-attempt race."""

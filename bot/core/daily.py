@@ -189,7 +189,7 @@ class DailyQuestions:
             )
             return await uow.daily_posts.claim(draft, stale_before=now - STALE_CLAIM)
 
-        post = await self.ctx.transact(claim)
+        post = await self.ctx.transact(claim, background=True)
         cached = self._recent.get((post.team_id, post.local_date))
         if cached is not None:
             cached.add(post.question_id)
@@ -202,7 +202,7 @@ class DailyQuestions:
         async def record(uow: UnitOfWork) -> DailyPost:
             return await uow.daily_posts.mark_posted(post.id, message_ref, self.ctx.now())
 
-        return await self.ctx.transact(record)
+        return await self.ctx.transact(record, background=True)
 
     async def _recent_ids(self, uow: UnitOfWork, team_id: int, today: date) -> set[str]:
         """The team's questions of the last `RECENT_DAYS` days (a copy: the caller may keep it)."""

@@ -65,6 +65,13 @@ class DailyClosed(CoreError):
     default_message = "This daily question is closed; the answer has been revealed."
 
 
+class RevealInProgress(CoreError):
+    """Another attempt (this process or another) holds a fresh claim on the reveal of this daily post and
+    may be posting it right now: the caller leaves it alone; a stale claim is taken over later."""
+
+    default_message = "The answer of this daily question is being revealed right now."
+
+
 class DuplicateClaim(CoreError):
     """The channel's day is already claimed (storage: unique (channel_ref, local_date))."""
 

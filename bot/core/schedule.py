@@ -13,7 +13,6 @@ trigger library that fires twice on such a day cannot post twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.errors import InvalidInput
@@ -25,25 +24,6 @@ DEFAULT_CATCH_UP_GRACE = timedelta(hours=3)
 MAX_CATCH_UP_GRACE = timedelta(hours=23)
 DEFAULT_RETRY_BASE = timedelta(seconds=30)
 DEFAULT_RETRY_CAP = timedelta(minutes=15)
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass(frozen=True)
-class CronSpec:
-    """What a cron trigger needs for one channel: wall-clock hour and minute on the listed weekdays
-    (`mon,tue,...`) in an IANA timezone."""
-
-    hour: int
-    minute: int
-    day_of_week: str
-    timezone: str
-
-
-def cron_spec(config: DailyConfig) -> CronSpec:
-    """The cron fields of a channel's post time (the scheduler builds its trigger from these)."""
-    chosen = sorted({d for d in config.weekdays if 0 <= d <= 6})
-    days = "*" if len(chosen) in (0, 7) else ",".join(DAY_NAMES[d] for d in chosen)
-    return CronSpec(config.post_time.hour, config.post_time.minute, days, config.timezone)
 
 
 def posts_on(config: DailyConfig, day: date) -> bool:
@@ -121,13 +101,6 @@ def next_day_slot(config: DailyConfig, day: date) -> datetime | None:
         if posts_on(config, candidate):
             return slot_on(config, candidate)
     return None
-
-
-def near_offset_change(timezone: str, instant: datetime, window: timedelta = timedelta(days=2)) -> bool:
-    """Whether the zone's UTC offset changes within `window` of `instant` (a DST change is near)."""
-    tz = zone(timezone)
-    at = as_utc(instant)
-    return (at - window).astimezone(tz).utcoffset() != (at + window).astimezone(tz).utcoffset()
 
 
 def retry_delay(

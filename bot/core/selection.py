@@ -92,6 +92,9 @@ def pick(candidates: Sequence[Question], avoid: set[str], count: int, rng: rando
     """`count` questions, those whose id is not in `avoid` first, each group in random order."""
     if not candidates:
         raise NoQuestions()
+    if count == 1:  # the daily post's case, once per channel in a fan-out: no shuffles
+        fresh = [q for q in candidates if q.id not in avoid]
+        return [rng.choice(fresh or list(candidates))]
     fresh = [q for q in candidates if q.id not in avoid]
     seen = [q for q in candidates if q.id in avoid]
     rng.shuffle(fresh)

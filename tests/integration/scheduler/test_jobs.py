@@ -1,4 +1,4 @@
-"""The APScheduler side: cron triggers agree with the core's time rules (timezones, DST), jobs are built
+"""The APScheduler side: the channels' cron triggers fire at local time across DST changes, jobs are built
 from the database on start and rebuilt when an admin changes a channel, only the handled platforms are
 scheduled, and shutdown finishes in-flight posts or releases their claims."""
 
@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.model import DailyConfig
 from bot.core.schedule import next_post_time
-from bot.scheduler import DailyScheduler, cron_trigger, realign_cron_job
+from bot.scheduler import DailyPostTrigger, DailyScheduler
 from tests.integration.scheduler.world import (
     FAST_LANES,
     TEAM,
@@ -41,31 +41,52 @@ def config(at: time, tz: str, weekdays: tuple[int, ...] = tuple(range(7))) -> Da
     ],
 )
 @pytest.mark.parametrize("at", [time(9, 0), time(1, 30), time(2, 30), time(0, 0), time(23, 45)])
-def test_cron_trigger_and_core_rule_agree_except_apschedulers_known_dst_slips(
+def test_the_cron_trigger_fires_once_per_posting_day_at_local_time_across_dst_changes(
     tz: str, start: datetime, at: time
 ) -> None:
-    """Over a week around each DST change, APScheduler's trigger (asked the way the scheduler asks it after
-    each run) fires when `next_post_time` says, with two exceptions seen in APScheduler 3.11.3 that the
-    scheduler corrects by re-aligning the job after each fire (`realign_cron_job`): a second fire inside a
-    repeated hour on a fall-back day, and a skipped midnight the day after a spring-forward change."""
+    """Asked the way APScheduler asks it (the previous fire, now), the channel's trigger fires once per
+    posting day at the local wall-clock time: a time in a spring-forward gap moves one hour later, a
+    repeated time on a fall-back day fires once (its first occurrence), and skipped weekdays stay skipped.
+    The expected instants are computed here from zoneinfo, not from the rule the trigger uses."""
     zone = ZoneInfo(tz)
     channel = config(at, tz, weekdays=(0, 1, 2, 4, 5, 6))
-    trigger = cron_trigger(channel)
-    previous: datetime | None = None  # APScheduler's own value, as it passes it after each run
-    now = start + timedelta(seconds=1)  # APScheduler's first answer may equal `now`; ours is strictly after
+    trigger = DailyPostTrigger(channel)
+    fires: list[datetime] = []
+    previous: datetime | None = None
+    now = start
     for _ in range(8):
-        ours = next_post_time(channel, now)
         fired = trigger.get_next_fire_time(previous, now)
-        assert ours is not None and fired is not None
-        theirs = fired.astimezone(UTC)  # compare instants: PEP 495 makes inter-zone == False in a fold
-        if theirs != ours:
-            again, before = fired.astimezone(zone), now.astimezone(zone)
-            repeat = theirs < ours and (again.date(), again.time()) == (before.date(), at)
-            skipped_day = theirs > ours and at == time(0, 0) and theirs - ours == timedelta(days=1)
-            assert repeat or skipped_day, (tz, at, now, ours, theirs)
-            fired = realign_cron_job(channel, fired, now)
-            assert fired is not None and fired.astimezone(UTC) == ours
-        previous, now = fired, ours
+        assert fired is not None and fired >= now
+        fires.append(fired)
+        previous, now = fired, fired + timedelta(seconds=1)
+    days = [f.astimezone(zone).date() for f in fires]
+    assert len(set(days)) == len(days)  # never twice on one local day
+    expected_days = [d for d in (start.astimezone(zone).date() + timedelta(days=i) for i in range(-1, 12))
+                     if d.weekday() != 3]
+    expected = []
+    for day in expected_days:
+        wall = datetime.combine(day, at, tzinfo=zone)  # fold=0: the first of a repeated time
+        instant = wall.astimezone(UTC)
+        if instant.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+            instant = (datetime.combine(day, at) + timedelta(hours=1)).replace(tzinfo=zone).astimezone(UTC)
+        if instant >= start:
+            expected.append(instant)
+    assert [f.astimezone(UTC) for f in fires] == expected[:8]
+
+
+def test_the_cron_trigger_lists_missed_fires_and_follows_the_core_rule() -> None:
+    """After downtime APScheduler walks the fires it missed (previous → next) before coalescing them;
+    the trigger gives each missed day in turn, then the next one after now."""
+    channel = config(time(9, 0), "Europe/Berlin")
+    trigger = DailyPostTrigger(channel)
+    now = utc(2025, 3, 12, 12, 0)
+    first = trigger.get_next_fire_time(None, utc(2025, 3, 9, 12, 0))
+    assert first == utc(2025, 3, 10, 8, 0)
+    assert trigger.get_next_fire_time(first, now) == utc(2025, 3, 11, 8, 0)
+    assert trigger.get_next_fire_time(utc(2025, 3, 12, 8, 0), now) == next_post_time(channel, now)
+    assert trigger.get_next_fire_time(None, utc(2025, 3, 12, 8, 0)) == utc(2025, 3, 12, 8, 0)  # due now
+    assert DailyPostTrigger(config(time(9, 0), "UTC", weekdays=())).get_next_fire_time(None, now) is None
+    assert "09:00 Europe/Berlin" in str(trigger)
 
 
 async def test_jobs_are_built_from_the_database_and_rebuilt_when_an_admin_changes_a_channel(

@@ -15,8 +15,6 @@ from bot.core.model import DailyConfig, DailyPost, DailyStatus
 from bot.core.schedule import (
     DEFAULT_CATCH_UP_GRACE,
     catch_up_due,
-    cron_spec,
-    near_offset_change,
     next_day_slot,
     next_post_time,
     retry_delay,
@@ -95,12 +93,6 @@ def test_next_post_time_uses_the_channel_local_day_not_the_utc_day() -> None:
     assert todays_slot(tokyo, now) == utc(2025, 5, 1, 23, 0)
 
 
-def test_cron_spec_lists_weekdays_and_keeps_the_timezone() -> None:
-    spec = cron_spec(cfg("07:05", "Asia/Kolkata", weekdays=(4, 0, 2)))
-    assert (spec.hour, spec.minute, spec.day_of_week, spec.timezone) == (7, 5, "mon,wed,fri", "Asia/Kolkata")
-    assert cron_spec(cfg("09:00")).day_of_week == "*"  # every day
-
-
 def test_catch_up_only_inside_the_grace_after_todays_slot() -> None:
     paris = cfg("09:00", "Europe/Paris")  # CEST +02:00 in June: slot at 07:00 UTC
     slot = utc(2025, 6, 10, 7, 0)
@@ -157,14 +149,6 @@ def test_reveal_waits_for_the_next_posting_day_across_a_weekend() -> None:
     friday = post(date(2025, 1, 17), utc(2025, 1, 17, 9, 0), reveal_after=timedelta(days=7))
     assert next_day_slot(weekdays_only, date(2025, 1, 17)) == utc(2025, 1, 20, 9, 0)
     assert reveal_time(friday, weekdays_only) == utc(2025, 1, 20, 9, 0)
-
-
-def test_a_dst_change_is_near_only_around_the_change_day() -> None:
-    assert near_offset_change("America/New_York", utc(2025, 3, 9, 12, 0))
-    assert near_offset_change("America/New_York", utc(2025, 3, 10, 12, 0))
-    assert not near_offset_change("America/New_York", utc(2025, 3, 20, 12, 0))
-    assert not near_offset_change("Asia/Kolkata", utc(2025, 3, 9, 12, 0))  # no DST at all
-    assert near_offset_change("Australia/Sydney", utc(2025, 4, 6, 0, 0))
 
 
 def test_retry_back_off_doubles_up_to_the_cap() -> None:
