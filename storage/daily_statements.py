@@ -47,15 +47,21 @@ def claim(tx: Inserts) -> Any:
 
 
 def take_over(_tx: Inserts) -> Any:
-    """A stale claim (still CLAIMED, claimed before `stale_before`) given to a new attempt."""
+    """A stale claim (still CLAIMED, claimed before `stale_before`) given to a new attempt.
+
+    The question stays the row's own: the dead attempt may have posted it, and the new attempt must be
+    able to recognise that post (and never show a different question for the same day). The first
+    attempt's claim time moves to `first_claimed_at` (once: later take-overs keep it), which tells the
+    core this is a take-over and bounds its search for the lost post. SET expressions read the row as
+    it was before the UPDATE (SQLite and PostgreSQL alike), so `claimed_at` there is the old value."""
     c = daily_posts.c
     return (
         sa.update(daily_posts)
         .where(c.channel_ref == bind(c.channel_ref), c.local_date == bind(c.local_date),
                c.status == bind(c.status, "claimed_status"),
                c.claimed_at < bind(c.claimed_at, "stale_before"))
-        .values(question_id=bind(c.question_id), claimed_at=bind(c.claimed_at),
-                reveal_at=bind(c.reveal_at))
+        .values(first_claimed_at=sa.func.coalesce(c.first_claimed_at, c.claimed_at),
+                claimed_at=bind(c.claimed_at), reveal_at=bind(c.reveal_at))
         .returning(*daily_posts.c)
     )
 

@@ -143,6 +143,10 @@ class DailyPostRow(Base):
     posted_at: Mapped[datetime | None] = mapped_column(utc_datetime())
     closed_at: Mapped[datetime | None] = mapped_column(utc_datetime())
     reveal_ref: Mapped[str | None] = mapped_column(sa.String)
+    first_claimed_at: Mapped[datetime | None] = mapped_column(utc_datetime())
+    """Set when a stale claim is taken over: the first attempt's claimed_at (its post may exist)."""
+    reveal_claimed_at: Mapped[datetime | None] = mapped_column(utc_datetime())
+    """When a process took the claim on posting the reveal (NULL: nobody is revealing it)."""
 
 
 class AttemptRow(Base):

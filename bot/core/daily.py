@@ -4,6 +4,13 @@ Exactly once comes from the database: the day's row is claimed (unique channel +
 transaction before anything is posted, the platform's message reference is recorded after, and the claim is
 released when posting fails so a retry can happen. A second answer from a player is refused by the
 database's unique (daily post, player), not only by a check here.
+
+Two gaps are closed on top of that. A process killed after the platform accepted the question but before
+the message reference was recorded leaves a claim that goes stale; the attempt that takes it over first
+asks the platform (the announcer's optional `PostFinder`) whether the post is there, and records it
+instead of posting again. If the platform cannot tell, nothing is posted and the claim is kept: a late
+post is better than a duplicate. The reveal is posted under its own claim (a conditional UPDATE on the
+closed row), so two processes retrying one failed reveal post it once.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol, runtime_checkable
 
 from bot.core.context import CoreContext, clean_answer, lane_key, resolve_player
@@ -29,6 +36,7 @@ from bot.core.errors import (
     InvalidInput,
     NoQuestions,
     NotFound,
+    RevealInProgress,
     StorageUnavailable,
 )
 from bot.core.model import (
@@ -43,7 +51,7 @@ from bot.core.model import (
     QuizFilters,
     TeamRef,
 )
-from bot.core.ports import Announcer, UnitOfWork
+from bot.core.ports import Announcer, PostFinder, UnitOfWork
 from bot.core.recording import answer_history, record_attempt
 from bot.core.selection import matching, parse_difficulty, pick
 from bot.core.timekeeping import as_utc, local_date, zone
@@ -56,6 +64,8 @@ RECENT_DAYS = 90
 TOP_ANSWERS = 5
 STALE_CLAIM = timedelta(minutes=10)
 """A claim older than this that never became a post (the process died) may be taken over."""
+STALE_REVEAL_CLAIM = timedelta(minutes=10)
+"""A reveal claim older than this whose reveal was never recorded (the process died) may be taken over."""
 RECENT_CACHE_LIMIT = 4096
 """Team-days of recent question ids kept in memory (all dropped when full; they are cheap to reload)."""
 
@@ -66,9 +76,10 @@ DailyListener = Callable[[str], Awaitable[None]]
 
 @runtime_checkable
 class UnrevealedQueries(Protocol):
-    """Optional extra of the daily-post repository: CLOSED posts whose reveal was never posted."""
+    """Optional extra of the daily-post repository: CLOSED posts whose reveal was never posted (with
+    `stale_before`, only those nobody claimed to reveal since then)."""
 
-    async def unrevealed(self) -> list[DailyPost]: ...
+    async def unrevealed(self, stale_before: datetime | None = None) -> list[DailyPost]: ...
 
 
 class DailyQuestions:
@@ -159,6 +170,10 @@ class DailyQuestions:
         Raises `DuplicateClaim` when the day already has its post, `NotFound` without a config,
         `InvalidInput` when the channel is disabled or today is not a posting day (unless `force`, which an
         admin's "post now" uses), and re-raises the announcer's error after releasing the claim.
+
+        A take-over of a stale claim first looks for the dead attempt's post (`_find_lost_post`): found, it
+        is recorded and nothing is posted; when the platform cannot tell, its error propagates and the
+        claim is kept (not released: the post may exist), so the caller retries once the claim is stale.
         """
         ref = parse_channel_ref(channel_ref)
         announcer = self._announcer(ref)
@@ -193,16 +208,37 @@ class DailyQuestions:
         cached = self._recent.get((post.team_id, post.local_date))
         if cached is not None:
             cached.add(post.question_id)
-        try:
-            message_ref = await announcer.post_question(ref, self.ctx.question(post.question_id), post)
-        except BaseException:
-            await self._release(post)
-            raise
+        found = await self._find_lost_post(announcer, ref, post) if post.taken_over else None
+        if found is not None:
+            message_ref = found
+        else:
+            try:
+                message_ref = await announcer.post_question(ref, self.ctx.question(post.question_id), post)
+            except BaseException:
+                await self._release(post)
+                raise
 
         async def record(uow: UnitOfWork) -> DailyPost:
             return await uow.daily_posts.mark_posted(post.id, message_ref, self.ctx.now())
 
         return await self.ctx.transact(record, background=True)
+
+    async def _find_lost_post(self, announcer: Announcer, channel_ref: str, post: DailyPost) -> str | None:
+        """The message reference of the post a dead attempt made for this take-over, or None.
+
+        Only a take-over asks: a fresh claim has no earlier attempt. An announcer that cannot search
+        (no `PostFinder`) gets None, i.e. posts as before. Errors propagate without releasing the claim:
+        deleting it would let any process post at once, while a kept claim goes stale and is taken over
+        (and searched) again later."""
+        if not isinstance(announcer, PostFinder):
+            log.warning("cannot check for a lost daily post in %s (its announcer cannot search); posting",
+                        channel_ref[:300])
+            return None
+        found = await announcer.find_question_post(channel_ref, post)
+        if found is not None:
+            log.info("daily post %d in %s was already on the platform (%s); recorded, not posted again",
+                     post.id, channel_ref[:300], found[:300])
+        return found
 
     async def _recent_ids(self, uow: UnitOfWork, team_id: int, today: date) -> set[str]:
         """The team's questions of the last `RECENT_DAYS` days (a copy: the caller may keep it)."""
@@ -243,11 +279,13 @@ class DailyQuestions:
         return await self.ctx.read(lambda uow: uow.daily_posts.open_posts())
 
     async def unrevealed(self) -> list[DailyPost]:
-        """Closed posts whose reveal was never posted (empty when storage cannot tell)."""
+        """Closed posts whose reveal was never posted and that nobody is revealing now (their reveal claim
+        is unset or stale); empty when storage cannot tell."""
+        stale_before = self.ctx.now() - STALE_REVEAL_CLAIM
 
         async def work(uow: UnitOfWork) -> list[DailyPost]:
             repo = uow.daily_posts
-            return await repo.unrevealed() if isinstance(repo, UnrevealedQueries) else []
+            return await repo.unrevealed(stale_before) if isinstance(repo, UnrevealedQueries) else []
 
         return await self.ctx.read(work)
 
@@ -329,15 +367,56 @@ class DailyQuestions:
         return results
 
     async def reveal(self, results: DailyResults) -> DailyResults:
-        """Post the reveal of a closed post and record its message reference (a retry after a failed
-        reveal calls this again with `results(post_id)`)."""
+        """Post the reveal of a closed post once and record its message reference (a retry after a failed
+        reveal calls this again with `results(post_id)`).
+
+        The reveal claim is taken first (one conditional UPDATE), so of two processes retrying the same
+        reveal one posts. Returns the results with the reveal's reference, also when the reveal had been
+        posted already (nothing is posted then); raises `RevealInProgress` while another attempt holds a
+        fresh claim, `NotFound` for an unknown post and `InvalidInput` for one not closed yet. When the
+        post fails the claim is released (a retry may post) and the announcer's error is re-raised."""
         post = results.post
-        reveal_ref = await self._announcer(post.channel_ref).post_reveal(
-            post.channel_ref, post.message_ref or "", results
-        )
+        announcer = self._announcer(post.channel_ref)
+        now = self.ctx.now()
+
+        async def take(uow: UnitOfWork) -> DailyPost | None:
+            return await uow.daily_posts.claim_reveal(post.id, now, now - STALE_REVEAL_CLAIM)
+
+        claimed = await self.ctx.transact(take)
+        if claimed is None:
+            return await self._not_claimed(results)
+        try:
+            reveal_ref = await announcer.post_reveal(post.channel_ref, post.message_ref or "", results)
+        except BaseException:
+            await self._release_reveal(claimed)
+            raise
 
         async def work(uow: UnitOfWork) -> None:
             await uow.daily_posts.set_reveal_ref(post.id, reveal_ref)
 
         await self.ctx.transact(work)
-        return dataclasses.replace(results, post=dataclasses.replace(post, reveal_ref=reveal_ref))
+        return dataclasses.replace(results, post=dataclasses.replace(claimed, reveal_ref=reveal_ref))
+
+    async def _not_claimed(self, results: DailyResults) -> DailyResults:
+        """Why the reveal claim was refused: revealed already (fine, nothing to do), not closed, unknown,
+        or someone else is revealing it right now."""
+        current = await self.ctx.read(lambda uow: uow.daily_posts.get(results.post.id))
+        if current is None:
+            raise NotFound("There is no such daily question.")
+        if current.reveal_ref is not None:
+            return dataclasses.replace(results, post=current)
+        if current.status != DailyStatus.CLOSED:
+            raise InvalidInput("This daily question is not closed yet.")
+        raise RevealInProgress()
+
+    async def _release_reveal(self, post: DailyPost) -> None:
+        claimed_at = post.reveal_claimed_at
+        if claimed_at is None:  # pragma: no cover - claim_reveal always sets it
+            return
+
+        async def work(uow: UnitOfWork) -> None:
+            await uow.daily_posts.release_reveal(post.id, claimed_at)
+
+        # If the database is gone too, the reveal claim goes stale and a later retry takes it over.
+        with contextlib.suppress(StorageUnavailable):
+            await self.ctx.transact(work)

@@ -227,12 +227,25 @@ class DailyPostDraft:
 
 @dataclass(frozen=True)
 class DailyPost(DailyPostDraft):
+    """A claimed, posted or closed day of a channel.
+
+    `first_claimed_at` is set once a stale claim was taken over: the claim time of the first attempt,
+    whose post may have reached the platform before that process died, so it bounds the search for it.
+    `reveal_claimed_at` is when a process last took the reveal claim (the reveal is posted once)."""
+
     id: int = 0
     status: DailyStatus = DailyStatus.CLAIMED
     message_ref: str | None = None
     posted_at: datetime | None = None
     closed_at: datetime | None = None
     reveal_ref: str | None = None
+    first_claimed_at: datetime | None = None
+    reveal_claimed_at: datetime | None = None
+
+    @property
+    def taken_over(self) -> bool:
+        """Whether this claim continues an earlier attempt that went stale (it may have posted)."""
+        return self.first_claimed_at is not None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from bot.core.checking.grade import Verdict
 from bot.core.model import (
@@ -59,7 +59,7 @@ class QuestionCatalog(Protocol):
 
 class Announcer(Protocol):
     """Posts the messages the core starts, on one platform. The service picks it by the channel_ref's
-    platform prefix (`discord:...` → the Discord announcer)."""
+    platform prefix (`discord:...` → the Discord announcer). It may also be a `PostFinder`."""
 
     async def post_question(self, channel_ref: str, question: Question, daily_post: DailyPost) -> str:
         """Post the daily question; return the platform's message reference (raise on failure)."""
@@ -67,6 +67,23 @@ class Announcer(Protocol):
 
     async def post_reveal(self, channel_ref: str, message_ref: str, results: DailyResults) -> str:
         """Post the reveal (under/after the question message); return the reveal's message reference."""
+        ...
+
+
+@runtime_checkable
+class PostFinder(Protocol):
+    """An optional extra of an `Announcer`: find a daily question message we already posted.
+
+    Why: a process can die after the platform accepted the question but before the database recorded it;
+    the claim then goes stale and the next attempt takes it over. Before posting again, the core asks the
+    platform whether the post is there, so the channel never gets the day's question twice. Announcers
+    without it still work (a take-over then posts as before)."""
+
+    async def find_question_post(self, channel_ref: str, daily_post: DailyPost) -> str | None:
+        """The message reference (as `post_question` returns it) of our question message for
+        `daily_post.id` in the channel, posted at or after `daily_post.first_claimed_at` (else
+        `claimed_at`), or None when the platform has none. Raises when the platform cannot tell (an error,
+        or more messages than it is willing to scan): the core then posts nothing."""
         ...
 
 
@@ -219,7 +236,9 @@ class DailyPostRepository(Protocol):
     async def claim(self, draft: DailyPostDraft, stale_before: datetime | None = None) -> DailyPost:
         """Insert a CLAIMED row. Unique (channel_ref, local_date): raises `DuplicateClaim` when the day is
         taken, unless the existing row is still CLAIMED with claimed_at < stale_before, in which case it is
-        taken over atomically (a conditional UPDATE setting question_id, claimed_at, reveal_at) and returned.
+        taken over atomically (a conditional UPDATE setting claimed_at and reveal_at, and first_claimed_at
+        to the first attempt's claimed_at unless already set) and returned with `taken_over` true. A
+        take-over keeps the row's question_id: the dead attempt may have posted that question already.
         """
         ...
 
@@ -236,7 +255,21 @@ class DailyPostRepository(Protocol):
         process closed it first), `NotFound` for an unknown id."""
         ...
 
-    async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None: ...
+    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> DailyPost | None:
+        """Take the claim on posting the reveal of a CLOSED post with a conditional UPDATE: only while
+        reveal_ref is NULL and reveal_claimed_at is NULL or < stale_before; sets reveal_claimed_at = now
+        and returns the post. None when the post is not CLOSED, already revealed, unknown, or another
+        attempt holds a fresh claim, so two processes cannot both post the reveal."""
+        ...
+
+    async def release_reveal(self, post_id: int, claimed_at: datetime) -> None:
+        """Give the reveal claim back (the reveal post failed): reveal_claimed_at = NULL, only while the
+        claim is still the one taken at `claimed_at` and no reveal was recorded."""
+        ...
+
+    async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None:
+        """Record the reveal's message reference (the post is then revealed; the claim time is kept)."""
+        ...
 
     async def get(self, post_id: int) -> DailyPost | None: ...
 

@@ -2,17 +2,24 @@
 
 Works from ids alone (`get_partial_messageable`), so it needs neither the guild cache nor any intent, and
 a reveal after a restart finds the question message from the stored message reference.
+
+`find_question_post` (the core's `PostFinder`) reads the channel's history after the day's first claim for
+our question message of a daily post id, for a take-over of a claim whose process died between the post
+and recording it. It needs the Read Message History permission, but no message-content intent: Discord
+always shows an app the components of its own messages.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Literal
 
 import discord
 
 from bot.core.model import DailyPost, DailyResults
+from bot.core.timekeeping import as_utc
 from bot.discord_adapter import custom_ids as ids
 from bot.discord_adapter.components import button, daily_post_view, persistent_view
 from bot.discord_adapter.context import message_ref, parse_channel_ref, parse_message_ref
@@ -24,6 +31,23 @@ log = logging.getLogger(__name__)
 
 THREAD_ALREADY_EXISTS = 160004
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440
+FIND_MARGIN = timedelta(minutes=5)
+"""Searched from this long before the first claim: Discord's clock (in the snowflakes) may be behind ours."""
+FIND_LIMIT = 300
+"""Messages read after the claim, oldest first (100 per request); our post comes seconds after the claim,
+so not finding it among this many means the history is too busy to tell."""
+
+
+class HistoryTooLong(LookupError):
+    """`FIND_LIMIT` messages since the claim and none is ours: the finder cannot tell."""
+
+
+def _has_component(message: discord.Message, custom_id: str) -> bool:
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            if getattr(child, "custom_id", None) == custom_id:
+                return True
+    return False
 
 
 class DiscordAnnouncer:
@@ -43,6 +67,27 @@ class DiscordAnnouncer:
             allowed_mentions=NO_MENTIONS,
         )
         return message_ref(guild_id, channel_id, sent.id)
+
+    async def find_question_post(self, channel_ref: str, daily_post: DailyPost) -> str | None:
+        """Our question message for `daily_post` (`discord:<guild>/<channel>/<msg>`), or None.
+
+        `GET /channels/{id}/messages?after=<snowflake of the first claim>&limit=100`, oldest first, matching
+        the Answer button's custom id (it carries the post id and the question) on a message of our bot.
+        Discord's errors propagate (`discord.HTTPException`), as does `HistoryTooLong`: the core then posts
+        nothing."""
+        guild_id, channel_id = parse_channel_ref(channel_ref)
+        channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
+        since = as_utc(daily_post.first_claimed_at or daily_post.claimed_at) - FIND_MARGIN
+        wanted = ids.button_id("daily", daily_post.id, ids.question_ref(daily_post.question_id))
+        me = self.client.user.id if self.client.user is not None else None
+        seen = 0
+        async for message in channel.history(limit=FIND_LIMIT, after=since, oldest_first=True):
+            seen += 1
+            if (me is None or message.author.id == me) and _has_component(message, wanted):
+                return message_ref(guild_id, channel_id, message.id)
+        if seen >= FIND_LIMIT:
+            raise HistoryTooLong(f"{seen} messages in channel {channel_id} since the claim, none ours")
+        return None
 
     async def post_reveal(self, channel_ref: str, message_ref_text: str, results: DailyResults) -> str:
         """The answer and the day's results in a thread under the question (a reply in the channel when

@@ -4,16 +4,50 @@ The scheduler (or an admin's `/daily post-now`) asks the core to open the day; t
 the database, then calls `post_question` here and stores the message reference we return
 (`<channel>:<ts>`), which `post_reveal` later uses as the thread to answer in. Posts wait on the per-channel
 token bucket; 429s are retried by the client's rate-limit handler.
+
+`find_question_post` (the core's `PostFinder`) looks through the channel's history for a question message
+we posted for a daily post id, for a take-over of a claim whose process died between the post and
+recording it. It needs the `channels:history` scope (`groups:history` for private channels).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.model import DailyPost, DailyResults
+from bot.core.timekeeping import as_utc
 from bot.slack_adapter import ids, render
+from bot.slack_adapter.blocks import BUTTON_VALUE
 from bot.slack_adapter.throttle import ChannelThrottle
 from questions.schema import Question
+
+FIND_MARGIN = timedelta(minutes=5)
+"""Searched from this long before the first claim: the platform's clock may be behind ours."""
+FIND_PAGE = 200
+FIND_PAGES = 10
+"""At most this many pages of history (newest first) are read; a longer history cannot be checked."""
+
+
+class HistoryTooLong(LookupError):
+    """More messages since the claim than the finder reads: it cannot tell whether the post is there."""
+
+
+def _is_question_of(message: dict[str, Any], daily_post: DailyPost) -> bool:
+    """Whether a message is our question post of this daily post: its Answer button's actions block and
+    value carry the post id and question id (`render.daily_post_message`)."""
+    block_id = f"daily|{daily_post.id}"
+    value = f"{daily_post.id}|{daily_post.question_id}"[:BUTTON_VALUE]
+    for block in message.get("blocks") or []:
+        if not isinstance(block, dict) or block.get("type") != "actions" or block.get("block_id") != block_id:
+            continue
+        for element in block.get("elements") or []:
+            if (isinstance(element, dict) and element.get("action_id") == ids.DAILY_ANSWER
+                    and element.get("value") == value):
+                return True
+    return False
 
 
 class SlackAnnouncer:
@@ -41,3 +75,26 @@ class SlackAnnouncer:
         body = render.reveal_message(results)
         response = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **body)
         return ids.message_ref(str(response["channel"] or channel), str(response["ts"]))
+
+    async def find_question_post(self, channel_ref: str, daily_post: DailyPost) -> str | None:
+        """Our question message for `daily_post` in the channel (`<channel>:<ts>`), or None.
+
+        Reads `conversations.history` newest first down to the first claim (minus `FIND_MARGIN`); a
+        failed call raises (slack_sdk's `SlackApiError`), and so does a history longer than
+        `FIND_PAGES` pages, since the core posts nothing when it cannot be sure."""
+        _team, channel = ids.split_channel_ref(channel_ref)
+        since = as_utc(daily_post.first_claimed_at or daily_post.claimed_at) - FIND_MARGIN
+        oldest = f"{since.timestamp():.6f}"
+        cursor: str | None = None
+        for _page in range(FIND_PAGES):
+            response = await self.client.conversations_history(
+                channel=channel, oldest=oldest, limit=FIND_PAGE, cursor=cursor
+            )
+            for message in response.get("messages") or []:
+                if isinstance(message, dict) and _is_question_of(message, daily_post):
+                    return ids.message_ref(channel, str(message["ts"]))
+            metadata = response.get("response_metadata") or {}
+            cursor = metadata.get("next_cursor") if isinstance(metadata, dict) else None
+            if not response.get("has_more") or not cursor:
+                return None
+        raise HistoryTooLong(f"more than {FIND_PAGES * FIND_PAGE} messages in {channel} since the claim")

@@ -49,6 +49,8 @@ def _post(row: Any) -> DailyPost:
         posted_at=row.posted_at,
         closed_at=row.closed_at,
         reveal_ref=row.reveal_ref,
+        first_claimed_at=row.first_claimed_at,
+        reveal_claimed_at=row.reveal_claimed_at,
     )
 
 
@@ -152,6 +154,29 @@ class SqlDailyPosts(Repository):
             raise NotFound("There is no such daily question.")
         raise DailyClosed()
 
+    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> DailyPost | None:
+        """The reveal claim, taken by one conditional UPDATE: of two processes, one gets the row back."""
+        self.tx.memo.clear()
+        c = daily_posts.c
+        row = await self.tx.first(
+            sa.update(daily_posts)
+            .where(c.id == post_id, c.status == DailyStatus.CLOSED.value, c.reveal_ref.is_(None),
+                   sa.or_(c.reveal_claimed_at.is_(None), c.reveal_claimed_at < as_utc(stale_before)))
+            .values(reveal_claimed_at=as_utc(now))
+            .returning(*daily_posts.c)
+        )
+        return _post(row) if row is not None else None
+
+    async def release_reveal(self, post_id: int, claimed_at: datetime) -> None:
+        """Only our own claim (still at `claimed_at`): one taken over meanwhile stays with its owner."""
+        self.tx.memo.clear()
+        c = daily_posts.c
+        await self.tx.execute(
+            sa.update(daily_posts)
+            .where(c.id == post_id, c.reveal_ref.is_(None), c.reveal_claimed_at == as_utc(claimed_at))
+            .values(reveal_claimed_at=None)
+        )
+
     async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None:
         await self._set(post_id, reveal_ref=reveal_ref)
 
@@ -189,13 +214,16 @@ class SqlDailyPosts(Repository):
         )
         return [_post(r) for r in rows]
 
-    async def unrevealed(self) -> list[DailyPost]:
-        """CLOSED posts whose reveal was never posted (the platform failed), for the scheduler to retry."""
-        rows = await self.tx.all(
-            sa.select(daily_posts)
-            .where(daily_posts.c.status == DailyStatus.CLOSED.value, daily_posts.c.reveal_ref.is_(None))
-            .order_by(daily_posts.c.id)
-        )
+    async def unrevealed(self, stale_before: datetime | None = None) -> list[DailyPost]:
+        """CLOSED posts whose reveal was never posted (the platform failed), for the scheduler to retry;
+        with `stale_before`, not those whose reveal claim is fresher (someone is posting it now)."""
+        c = daily_posts.c
+        conditions = [c.status == DailyStatus.CLOSED.value, c.reveal_ref.is_(None)]
+        if stale_before is not None:
+            conditions.append(
+                sa.or_(c.reveal_claimed_at.is_(None), c.reveal_claimed_at < as_utc(stale_before))
+            )
+        rows = await self.tx.all(sa.select(daily_posts).where(*conditions).order_by(c.id))
         return [_post(r) for r in rows]
 
     async def recent_question_ids(self, team_id: int, since: date) -> set[str]:

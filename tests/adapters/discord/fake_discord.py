@@ -308,7 +308,9 @@ class FakeDiscord(RestRoutes):
             if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
                 record.status, record.response = 401, {"message": "401: Unauthorized", "code": 0}
             else:
-                record.status, record.response = self._route(request.method, path, body, files)
+                record.status, record.response = self._route(
+                    request.method, path, body, files, dict(request.query)
+                )
             return json_response(record.response, record.status)
         finally:
             self._changed.set()

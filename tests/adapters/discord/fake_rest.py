@@ -57,7 +57,14 @@ class RestRoutes:
         assert self.guild is not None
         return self.guild.id
 
-    def _route(self, method: str, path: str, body: Any, files: list[RecordedFile]) -> tuple[int, Any]:
+    def _route(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        files: list[RecordedFile],
+        query: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
         app = str(self.application_id)
         parts = path.strip("/").split("/")
         if method == "GET" and path == "/users/@me":
@@ -89,7 +96,7 @@ class RestRoutes:
         if parts[:3] == ["webhooks", app, parts[2] if len(parts) > 2 else ""] and len(parts) >= 3:
             return self._webhook(method, parts[2], parts[3:], body, files)
         if parts[0] == "channels" and len(parts) >= 2:
-            return self._channel(method, int(parts[1]), parts[2:], body, files)
+            return self._channel(method, int(parts[1]), parts[2:], body, files, query or {})
         return 404, {"message": f"404: Not Found ({method} {path})", "code": 0}
 
     def _app_info(self) -> JSON:
@@ -141,6 +148,24 @@ class RestRoutes:
             current["attachments"] = self._new_message(int(current["channel_id"]), {}, files)["attachments"]
         current["edited_timestamp"] = payloads.iso_now()
         return current
+
+    def _history(self, channel_id: int, query: dict[str, str]) -> tuple[int, Any]:
+        """`GET /channels/{id}/messages` as Discord answers it: `limit` 1-100 (default 50); with `after`,
+        the messages right after that id; with `before` (or neither), the newest ones before it; always
+        newest first. Ephemeral interaction replies are nobody's channel history."""
+        limit = int(query.get("limit", "50"))
+        if not 1 <= limit <= 100:
+            return 400, {"message": "Invalid Form Body", "code": 50035}
+        found = sorted(
+            int(m["id"]) for m in self.messages.values()
+            if int(m["channel_id"]) == channel_id and not int(m.get("flags") or 0) & EPHEMERAL
+        )
+        if "after" in query:
+            chosen = [i for i in found if i > int(query["after"])][:limit]
+        else:
+            before = int(query.get("before") or 2**64)
+            chosen = [i for i in found if i < before][-limit:]
+        return 200, [self.messages[i] for i in reversed(chosen)]
 
     def _callback(self, token: str, body: JSON, files: list[RecordedFile]) -> tuple[int, Any]:
         record = self.interactions.get(token)
@@ -206,7 +231,13 @@ class RestRoutes:
         return 404, {"message": "404: Not Found", "code": 0}
 
     def _channel(
-        self, method: str, channel_id: int, rest: list[str], body: Any, files: list[RecordedFile]
+        self,
+        method: str,
+        channel_id: int,
+        rest: list[str],
+        body: Any,
+        files: list[RecordedFile],
+        query: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
         assert self.guild is not None
         if method == "GET" and not rest:
@@ -217,6 +248,8 @@ class RestRoutes:
             )
         if method == "POST" and rest == ["messages"]:
             return 200, self._new_message(channel_id, body or {}, files)
+        if method == "GET" and rest == ["messages"]:
+            return self._history(channel_id, query or {})
         if method == "POST" and len(rest) == 3 and rest[0] == "messages" and rest[2] == "threads":
             if int(rest[1]) not in self.messages:
                 return 404, {"message": "Unknown Message", "code": 10008}

@@ -24,7 +24,7 @@ BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-1-A111-fake"
 TEAM_ID = "T0FAKE01"
 BOT_USER_ID = "UBOT0001"
-SCOPES = "commands,chat:write,users:read,files:write,im:write"
+SCOPES = "commands,chat:write,users:read,files:write,im:write,channels:history,groups:history"
 
 JsonDict = dict[str, Any]
 
@@ -77,6 +77,9 @@ class FakeSlack:
     acks: dict[str, JsonDict] = field(default_factory=dict)
     port: int = 0
     ws_connections: int = 0
+    clock: Callable[[], float] = field(default=time.time)
+    """Seconds since the epoch for new messages' `ts`: a test with its own clock points this at it, so
+    `conversations.history`'s `oldest` compares with the bot's idea of time."""
 
     def __post_init__(self) -> None:
         self._failures: dict[str, _Failure] = {}
@@ -127,6 +130,12 @@ class FakeSlack:
     def fail_next(self, api_method: str, *, times: int = 1, status: int = 429, retry_after: int = 1) -> None:
         """Answer the next `times` calls of `api_method` with `status` (429 carries Retry-After)."""
         self._failures[api_method] = _Failure(status, retry_after, times)
+
+    def add_message(self, channel: str, text: str, **fields: Any) -> str:
+        """A message someone posted in `channel` (without an API call); returns its ts."""
+        ts = self._ts_now()
+        self.messages.append({"channel": channel, "text": text, **fields, "ts": ts})
+        return ts
 
     def response_url(self) -> str:
         """A fresh response_url that lands on this fake."""
@@ -288,7 +297,8 @@ class FakeSlack:
     # --- API methods ------------------------------------------------------------------------------
 
     def _ts_now(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.{next(self._ts):06d}"
+        """A unique ts in Slack's `<seconds>.<6 digits>` form, increasing while the clock does not go back."""
+        return f"{int(self.clock())}.{next(self._ts):06d}"
 
     def _m_auth_test(self, body: JsonDict) -> JsonDict:
         return {
@@ -365,6 +375,52 @@ class FakeSlack:
         ts = body.get("ts")
         thread = [m for m in self.messages if m.get("ts") == ts or m.get("thread_ts") == ts]
         return {"ok": True, "messages": thread, "has_more": False}
+
+    def _m_conversations_history(self, body: JsonDict) -> JsonDict:
+        """The channel's top-level messages (thread replies are not in a channel's history) with `oldest` <
+        ts < `latest` (`inclusive` includes both ends), newest first, `limit` per page, and an offset as
+        the cursor, like Slack's cursor pagination."""
+        channel = body.get("channel")
+        oldest = float(body.get("oldest") or 0)
+        latest = float(body.get("latest") or "inf")
+        inclusive = str(body.get("inclusive", "")).lower() in ("1", "true")
+        limit = max(1, min(int(body.get("limit") or 100), 999))
+        offset = int(body.get("cursor") or 0)
+
+        def within(ts: float) -> bool:
+            return oldest <= ts <= latest if inclusive else oldest < ts < latest
+
+        found = [
+            m for m in self.messages
+            if m.get("channel") == channel and m.get("thread_ts") in (None, "", m.get("ts"))
+            and within(float(m["ts"]))
+        ]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        page = found[offset:offset + limit]
+        more = offset + limit < len(found)
+        return {
+            "ok": True,
+            "messages": [self._history_message(m) for m in page],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(offset + limit) if more else ""},
+        }
+
+    @staticmethod
+    def _history_message(recorded: JsonDict) -> JsonDict:
+        """A message the bot posted, as history returns it (not the request body it came from)."""
+        blocks = recorded.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        message = {
+            "type": "message",
+            "user": recorded.get("user", BOT_USER_ID),
+            "text": recorded.get("text", ""),
+            "ts": recorded["ts"],
+            "blocks": blocks,
+        }
+        if "user" not in recorded:
+            message["bot_id"] = "BFAKE01"
+        return message
 
     def _m_files_getUploadURLExternal(self, body: JsonDict) -> JsonDict:
         file_id = f"F{next(self._ids):08d}"

@@ -338,7 +338,8 @@ async def test_daily_post_lifecycle(db: Database) -> None:
         async with db.uow_factory() as uow:
             await uow.daily_posts.claim(dataclasses.replace(claim, question_id="q2"))
     async with db.uow_factory() as uow:
-        # A claim that never became a post is taken over once it is stale.
+        # A claim that never became a post is taken over once it is stale; it keeps its question (the dead
+        # attempt may have posted it) and remembers the first claim time.
         with pytest.raises(DuplicateClaim):
             await uow.daily_posts.claim(claim, stale_before=T0)
     async with db.uow_factory() as uow:
@@ -347,7 +348,8 @@ async def test_daily_post_lifecycle(db: Database) -> None:
             dataclasses.replace(claim, question_id="q2", claimed_at=later),
             stale_before=later - timedelta(minutes=10),
         )
-        assert (taken.id, taken.question_id, taken.claimed_at) == (post.id, "q2", later)
+        assert (taken.id, taken.question_id, taken.claimed_at) == (post.id, "q1", later)
+        assert taken.taken_over and taken.first_claimed_at == T0 and not post.taken_over
         posted = await uow.daily_posts.mark_posted(post.id, "msg-1", later)
         await uow.commit()
     assert posted.status == DailyStatus.POSTED and posted.message_ref == "msg-1"
@@ -358,7 +360,7 @@ async def test_daily_post_lifecycle(db: Database) -> None:
         assert await uow.daily_posts.open_posts() == [posted]
         assert await uow.daily_posts.for_date("discord:1/2", T0.date()) == posted
         assert await uow.daily_posts.latest("discord:1/2") == posted
-        assert await uow.daily_posts.recent_question_ids(team.id, T0.date()) == {"q2"}
+        assert await uow.daily_posts.recent_question_ids(team.id, T0.date()) == {"q1"}
         assert await uow.daily_posts.recent_question_ids(team.id, T0.date() + timedelta(days=1)) == set()
         closed = await uow.daily_posts.close(post.id, T0 + timedelta(hours=8))
         await uow.daily_posts.set_reveal_ref(post.id, "reveal-1")

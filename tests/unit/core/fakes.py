@@ -400,8 +400,8 @@ class FakeDailyPosts(_Repo):
             stale = stale_before is not None and existing.claimed_at < stale_before
             if existing.status != DailyStatus.CLAIMED or not stale:
                 raise self._refused(DuplicateClaim())
-            taken = dataclasses.replace(existing, question_id=draft.question_id, claimed_at=draft.claimed_at,
-                                        reveal_at=draft.reveal_at)
+            taken = dataclasses.replace(existing, claimed_at=draft.claimed_at, reveal_at=draft.reveal_at,
+                                        first_claimed_at=existing.first_claimed_at or existing.claimed_at)
             self.t.posts[taken.id] = taken
             return taken
         fields = {f.name: getattr(draft, f.name) for f in dataclasses.fields(DailyPostDraft)}
@@ -435,6 +435,21 @@ class FakeDailyPosts(_Repo):
             raise self._refused(DailyClosed())
         return self._set(post_id, status=DailyStatus.CLOSED, closed_at=closed_at)
 
+    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> DailyPost | None:
+        self._ok()
+        post = self.t.posts.get(post_id)
+        if post is None or post.status != DailyStatus.CLOSED or post.reveal_ref is not None:
+            return None
+        if post.reveal_claimed_at is not None and post.reveal_claimed_at >= stale_before:
+            return None
+        return self._set(post_id, reveal_claimed_at=now)
+
+    async def release_reveal(self, post_id: int, claimed_at: datetime) -> None:
+        self._ok()
+        post = self.t.posts.get(post_id)
+        if post is not None and post.reveal_ref is None and post.reveal_claimed_at == claimed_at:
+            self._set(post_id, reveal_claimed_at=None)
+
     async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None:
         self._ok()
         self._set(post_id, reveal_ref=reveal_ref)
@@ -457,11 +472,14 @@ class FakeDailyPosts(_Repo):
         self._ok()
         return [p for p in self.t.posts.values() if p.status == DailyStatus.POSTED]
 
-    async def unrevealed(self) -> list[DailyPost]:
+    async def unrevealed(self, stale_before: datetime | None = None) -> list[DailyPost]:
         self._ok()
-        posts = self.t.posts.values()
-        return sorted((p for p in posts if p.status == DailyStatus.CLOSED and p.reveal_ref is None),
-                      key=lambda p: p.id)
+
+        def free(p: DailyPost) -> bool:
+            return stale_before is None or p.reveal_claimed_at is None or p.reveal_claimed_at < stale_before
+
+        posts = [p for p in self.t.posts.values() if p.status == DailyStatus.CLOSED and p.reveal_ref is None]
+        return sorted((p for p in posts if free(p)), key=lambda p: p.id)
 
     async def recent_question_ids(self, team_id: int, since: date) -> set[str]:
         self._ok()
