@@ -1,7 +1,7 @@
 """The statements of the daily post's open step, as SQLAlchemy Core builders compiled once per dialect.
 
 Why: opening a daily post (read the channel's config and the team's recent questions, claim the day's
-row, record the message reference, release the claim on failure) ran each statement through
+row, record the message reference, give the claim back on failure) ran each statement through
 SQLAlchemy's statement building and execution, about 0.3-0.5 ms of CPU apiece, which made the database
 path most of the bot's cost per channel in a fan-out. These go through the same driver-level path as the
 answer path (storage.fast: built once, run as a cursor call on sqlite3 or one `fetch` on asyncpg).
@@ -75,7 +75,13 @@ def mark_posted(_tx: Inserts) -> Any:
     )
 
 
-def release(_tx: Inserts) -> Any:
-    """Delete the claim, only while it is still a claim (never a post that made it out)."""
+def expire(_tx: Inserts) -> Any:
+    """Backdate a claim (only while it is still a claim, never a post that made it out) so the next
+    attempt may take it over at once; the first claim time is kept for the take-over's search."""
     c = daily_posts.c
-    return sa.delete(daily_posts).where(c.id == bind(c.id), c.status == bind(c.status))
+    return (
+        sa.update(daily_posts)
+        .where(c.id == bind(c.id), c.status == bind(c.status))
+        .values(first_claimed_at=sa.func.coalesce(c.first_claimed_at, c.claimed_at),
+                claimed_at=bind(c.claimed_at))
+    )

@@ -2,15 +2,17 @@
 
 Exactly once comes from the database: the day's row is claimed (unique channel + local date) in its own
 transaction before anything is posted, the platform's message reference is recorded after, and the claim is
-released when posting fails so a retry can happen. A second answer from a player is refused by the
+given back when posting fails so a retry can happen. A second answer from a player is refused by the
 database's unique (daily post, player), not only by a check here.
 
-Two gaps are closed on top of that. A process killed after the platform accepted the question but before
-the message reference was recorded leaves a claim that goes stale; the attempt that takes it over first
-asks the platform (the announcer's optional `PostFinder`) whether the post is there, and records it
-instead of posting again. If the platform cannot tell, nothing is posted and the claim is kept: a late
-post is better than a duplicate. The reveal is posted under its own claim (a conditional UPDATE on the
-closed row), so two processes retrying one failed reveal post it once.
+A failed post does not prove that nothing was posted: a timeout or a dropped connection may come after the
+platform accepted the message, a shutdown may cancel a request already sent, and a process killed after
+the platform accepted the question never records it (its claim goes stale). So a claim is never deleted:
+a failed attempt backdates it (`expire`), and the attempt that takes it over first asks the platform (the
+announcer's optional `PostFinder`) whether the post is there, and records it instead of posting again. If
+the platform cannot tell, nothing is posted and the claim is kept: a late post is better than a duplicate.
+The reveal is posted under its own claim (a conditional UPDATE on the closed row), so two processes
+retrying one failed reveal post it once.
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ class DailyQuestions:
 
         Raises `DuplicateClaim` when the day already has its post, `NotFound` without a config,
         `InvalidInput` when the channel is disabled or today is not a posting day (unless `force`, which an
-        admin's "post now" uses), and re-raises the announcer's error after releasing the claim.
+        admin's "post now" uses), and re-raises the announcer's error after giving the claim back.
 
         A take-over of a stale claim first looks for the dead attempt's post (`_find_lost_post`): found, it
         is recorded and nothing is posted; when the platform cannot tell, its error propagates and the
@@ -215,7 +217,7 @@ class DailyQuestions:
             try:
                 message_ref = await announcer.post_question(ref, self.ctx.question(post.question_id), post)
             except BaseException:
-                await self._release(post)
+                await self._give_back(post)
                 raise
 
         async def record(uow: UnitOfWork) -> DailyPost:
@@ -252,9 +254,13 @@ class DailyQuestions:
             self._recent[key] = recent
         return set(recent)
 
-    async def _release(self, post: DailyPost) -> None:
+    async def _give_back(self, post: DailyPost) -> None:
+        """After a failed or cancelled post: backdate the claim so a retry takes it over at once, and
+        (being a take-over) looks for this attempt's post on the platform before posting."""
+        expired = as_utc(post.claimed_at) - 2 * STALE_CLAIM
+
         async def work(uow: UnitOfWork) -> None:
-            await uow.daily_posts.release(post.id)
+            await uow.daily_posts.expire(post.id, expired)
 
         # If the database is gone too, the claim goes stale and the next attempt takes it over.
         with contextlib.suppress(StorageUnavailable):

@@ -246,8 +246,11 @@ class DailyPostRepository(Protocol):
         """CLAIMED → POSTED with the platform's message reference."""
         ...
 
-    async def release(self, post_id: int) -> None:
-        """Delete the row if it is still CLAIMED (posting failed), so a retry can claim the day again."""
+    async def expire(self, post_id: int, claimed_at: datetime) -> None:
+        """Give a claim back after a failed post: if the row is still CLAIMED, set its claimed_at to
+        `claimed_at` (the caller passes a time long past, so the next attempt takes it over at once) and
+        first_claimed_at to the original claim time unless already set. The row stays: the failed attempt
+        may have reached the platform, and the take-over looks for its post before posting."""
         ...
 
     async def close(self, post_id: int, closed_at: datetime) -> DailyPost:

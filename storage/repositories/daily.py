@@ -135,10 +135,10 @@ class SqlDailyPosts(Repository):
             raise NotFound("There is no such daily question.")
         return _post(rows[0])
 
-    async def release(self, post_id: int) -> None:
+    async def expire(self, post_id: int, claimed_at: datetime) -> None:
         self.tx.memo.clear()
-        await self.fetch("daily_posts.release", daily.release,
-                         {"id": post_id, "status": DailyStatus.CLAIMED.value})
+        values = {"id": post_id, "status": DailyStatus.CLAIMED.value, "claimed_at": as_utc(claimed_at)}
+        await self.fetch("daily_posts.expire", daily.expire, values)
 
     async def close(self, post_id: int, closed_at: datetime) -> DailyPost:
         self.tx.memo.clear()

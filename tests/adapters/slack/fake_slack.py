@@ -83,6 +83,7 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._failures: dict[str, _Failure] = {}
+        self._lost_answers: dict[str, int] = {}
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
         self._changed = asyncio.Event()
@@ -130,6 +131,11 @@ class FakeSlack:
     def fail_next(self, api_method: str, *, times: int = 1, status: int = 429, retry_after: int = 1) -> None:
         """Answer the next `times` calls of `api_method` with `status` (429 carries Retry-After)."""
         self._failures[api_method] = _Failure(status, retry_after, times)
+
+    def lose_answer(self, api_method: str, *, times: int = 1) -> None:
+        """Carry out the next `times` calls of `api_method` but answer them with a 503, as when Slack
+        accepted a message and the response was lost on the way back: the bot sees a failure."""
+        self._lost_answers[api_method] = times
 
     def add_message(self, channel: str, text: str, **fields: Any) -> str:
         """A message someone posted in `channel` (without an API call); returns its ts."""
@@ -292,7 +298,11 @@ class FakeSlack:
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         headers = {"x-oauth-scopes": SCOPES} if method == "auth.test" else {}
-        return web.json_response(handler(body), headers=headers)
+        result = handler(body)
+        if self._lost_answers.get(method, 0) > 0:
+            self._lost_answers[method] -= 1
+            return web.json_response({"ok": False, "error": "service_unavailable"}, status=503)
+        return web.json_response(result, headers=headers)
 
     # --- API methods ------------------------------------------------------------------------------
 

@@ -134,6 +134,38 @@ async def test_a_take_over_of_a_claim_that_never_posted_posts_once(stack: Stack)
     assert post.message_ref == f"{CHANNEL_ID}:{stack.fake.messages[-1]['ts']}"
 
 
+async def test_a_post_slack_accepted_whose_answer_was_lost_is_found_by_the_retry(stack: Stack) -> None:
+    """The failure is ambiguous (the message may be there): the claim is backdated, not deleted, and the
+    retry, a take-over, finds the message instead of posting the question again."""
+    stack.fake.lose_answer("chat.postMessage")
+    with pytest.raises(SlackApiError):
+        await stack.service.open_daily(REF)
+    assert len(stack.question_posts()) == 1  # Slack has it
+    async with stack.service.ctx.uow_factory() as uow:
+        given_back = await uow.daily_posts.for_date(REF, stack.clock.now().date())
+    assert given_back is not None and given_back.status == DailyStatus.CLAIMED and given_back.taken_over
+
+    post = await stack.service.open_daily(REF)  # the scheduler's retry, without waiting for staleness
+    assert len(stack.question_posts()) == 1
+    assert post.id == given_back.id and post.status == DailyStatus.POSTED
+    assert post.message_ref == f"{CHANNEL_ID}:{stack.fake.messages[-1]['ts']}"
+    assert len(stack.fake.calls("conversations.history")) == 1
+
+
+async def test_a_post_slack_refused_is_posted_by_the_retry_once(stack: Stack) -> None:
+    def delivered() -> list[dict[str, object]]:
+        return [m for m in stack.fake.messages if ids.DAILY_ANSWER in str(m.get("blocks"))]
+
+    stack.fake.fail_next("chat.postMessage", status=500)
+    with pytest.raises(SlackApiError):
+        await stack.service.open_daily(REF)
+    assert delivered() == []
+    post = await stack.service.open_daily(REF)
+    assert post.status == DailyStatus.POSTED
+    assert len(delivered()) == 1 and post.message_ref == f"{CHANNEL_ID}:{delivered()[0]['ts']}"
+    assert len(stack.fake.calls("conversations.history")) == 1  # the retry looked before posting
+
+
 async def test_when_slack_cannot_show_the_history_nothing_is_posted(stack: Stack) -> None:
     lost, first_ref = await claim_and_die(stack)
     stack.clock.advance(seconds=STALE_CLAIM.total_seconds() + 60)

@@ -1,6 +1,6 @@
 """Exactly one daily post per channel and day when two schedulers share one database (SQLite and
 PostgreSQL), whether they race at start-up (catch-up) or their cron jobs fire together, and when the
-platform fails a post (the claim is released, the post retried with back-off, and made once)."""
+platform fails a post (the claim is given back, the post retried with back-off, and made once)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.core.daily import STALE_CLAIM
 from bot.core.model import DailyStatus
 from bot.core.schedule import next_post_time
 from bot.scheduler import Outcome, SchedulerSettings
@@ -106,7 +107,9 @@ async def test_a_post_the_platform_refuses_is_released_retried_and_made_once(dat
         await one.scheduler.idle()
         assert platform.attempts == 1 and platform.questions == []
         rows = await posts_on(one.service, [ref], clock.now().date())
-        assert rows[ref] is None  # the claim was released, not left behind
+        given_back = rows[ref]  # kept but backdated: takeable at once, and searched first when taken
+        assert given_back is not None and given_back.status == DailyStatus.CLAIMED
+        assert given_back.claimed_at < clock.now() - STALE_CLAIM and given_back.taken_over
 
         clock.advance(seconds=29)  # inside the back-off: no new attempt
         await one.scheduler.sync()

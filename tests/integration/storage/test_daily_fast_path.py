@@ -20,25 +20,37 @@ def _draft(
     return DailyPostDraft(ref, team_id, day or T0.date(), qid, T0, T0 + timedelta(hours=8))
 
 
-async def test_release_deletes_a_claim_but_never_a_post(db: Database) -> None:
+async def test_expire_backdates_a_claim_but_never_touches_a_post(db: Database) -> None:
     team, _player = await team_and_player(db)
+    long_ago = T0 - timedelta(hours=1)
     async with db.uow_factory() as uow:
         claimed = await uow.daily_posts.claim(_draft(team.id, "slack:T1/C1"))
         posted = await uow.daily_posts.claim(_draft(team.id, "slack:T1/C2"))
         await uow.daily_posts.mark_posted(posted.id, "m-2", T0)
         await uow.commit()
     async with db.uow_factory() as uow:
-        await uow.daily_posts.release(claimed.id)
-        await uow.daily_posts.release(posted.id)
-        await uow.daily_posts.release(10**9)  # nothing there: no error
+        await uow.daily_posts.expire(claimed.id, long_ago)
+        await uow.daily_posts.expire(posted.id, long_ago)
+        await uow.daily_posts.expire(10**9, long_ago)  # nothing there: no error
         await uow.commit()
     async with db.uow_factory() as uow:
-        assert await uow.daily_posts.for_date("slack:T1/C1", T0.date()) is None
+        expired = await uow.daily_posts.for_date("slack:T1/C1", T0.date())
+        assert expired is not None and expired.status == DailyStatus.CLAIMED
+        assert expired.claimed_at == long_ago and expired.first_claimed_at == T0 and expired.taken_over
         kept = await uow.daily_posts.for_date("slack:T1/C2", T0.date())
         assert kept is not None and kept.status == DailyStatus.POSTED and kept.message_ref == "m-2"
-        # The released day can be claimed again, with the same unique (channel, date).
-        again = await uow.daily_posts.claim(_draft(team.id, "slack:T1/C1", qid="q2"))
-        assert again.question_id == "q2" and again.status == DailyStatus.CLAIMED
+        assert kept.claimed_at == T0 and kept.first_claimed_at is None
+        # The day is not free (unique channel + date), but the next attempt takes it over at once,
+        # with the same question (the failed attempt may have posted it) and the first claim time.
+        with pytest.raises(DuplicateClaim):
+            await uow.daily_posts.claim(_draft(team.id, "slack:T1/C1", qid="q2"))
+        later = T0 + timedelta(minutes=1)
+        again = await uow.daily_posts.claim(
+            DailyPostDraft("slack:T1/C1", team.id, T0.date(), "q2", later, later + timedelta(hours=8)),
+            stale_before=T0,
+        )
+        assert again.id == claimed.id and again.question_id == "q1" and again.claimed_at == later
+        assert again.first_claimed_at == T0 and again.status == DailyStatus.CLAIMED
 
 
 async def test_claim_round_trips_types_and_converts_times_to_utc(db: Database) -> None:

@@ -377,16 +377,18 @@ async def test_daily_post_lifecycle(db: Database) -> None:
         assert await uow.daily_posts.open_posts() == []
 
 
-async def test_release_deletes_only_claimed_rows(db: Database) -> None:
+async def test_expire_changes_only_claimed_rows(db: Database) -> None:
     team, _player = await team_and_player(db)
     claim = DailyPostDraft("discord:1/3", team.id, T0.date(), "q1", T0, T0 + timedelta(hours=8))
     async with db.uow_factory() as uow:
         post = await uow.daily_posts.claim(claim)
-        await uow.daily_posts.release(post.id)
-        again = await uow.daily_posts.claim(claim)
+        await uow.daily_posts.expire(post.id, T0 - timedelta(hours=1))
+        again = await uow.daily_posts.claim(claim, stale_before=T0)
+        assert again.id == post.id and again.taken_over
         await uow.daily_posts.mark_posted(again.id, "m", T0)
-        await uow.daily_posts.release(again.id)
-        assert await uow.daily_posts.get(again.id) is not None
+        await uow.daily_posts.expire(again.id, T0 - timedelta(hours=2))
+        stored = await uow.daily_posts.get(again.id)
+        assert stored is not None and stored.status == DailyStatus.POSTED and stored.claimed_at == T0
 
 
 async def test_appeals_unique_and_resolved_once(db: Database) -> None:

@@ -420,11 +420,12 @@ class FakeDailyPosts(_Repo):
         self._ok()
         return self._set(post_id, status=DailyStatus.POSTED, message_ref=message_ref, posted_at=posted_at)
 
-    async def release(self, post_id: int) -> None:
+    async def expire(self, post_id: int, claimed_at: datetime) -> None:
         self._ok()
         post = self.t.posts.get(post_id)
         if post is not None and post.status == DailyStatus.CLAIMED:
-            del self.t.posts[post_id]
+            first = post.first_claimed_at or post.claimed_at
+            self._set(post_id, first_claimed_at=first, claimed_at=claimed_at)
 
     async def close(self, post_id: int, closed_at: datetime) -> DailyPost:
         self._ok()
