@@ -180,7 +180,8 @@ async def _serve(app: App, metrics: BotMetrics, requested: asyncio.Event, out: T
         if runner is not None:
             cancelled = await runner.stop()
             if cancelled:
-                log.warning("%d daily post(s) did not finish in time; their claims were released", cancelled)
+                log.warning("%d daily post(s) did not finish in time; their claims were given back for a "
+                            "retry", cancelled)
         for running in reversed(started):
             with contextlib.suppress(Exception):
                 await running.stop()

@@ -19,7 +19,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.core.model import DailyStatus, TeamRef
+from bot.core.daily import STALE_CLAIM
+from bot.core.model import DailyPost, DailyStatus, TeamRef
 from bot.core.service import PracticeService
 from storage.database import open_database
 from storage.testing_pg import free_port
@@ -75,14 +76,18 @@ async def configure_due_channel(tmp_path: Path) -> None:
         await database.close()
 
 
-async def todays_row_status(tmp_path: Path, ref: str = CHANNEL_REF) -> str:
+async def todays_row(tmp_path: Path, ref: str = CHANNEL_REF) -> DailyPost | None:
     database = await open_database(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}", migrate=False)
     try:
         async with database.uow_factory() as uow:
-            row = await uow.daily_posts.latest(ref)
-            return row.status.value if row else "none"
+            return await uow.daily_posts.latest(ref)
     finally:
         await database.close()
+
+
+async def todays_row_status(tmp_path: Path, ref: str = CHANNEL_REF) -> str:
+    row = await todays_row(tmp_path, ref)
+    return row.status.value if row else "none"
 
 
 def slack_env(fake: FakeSlack) -> dict[str, str]:
@@ -124,7 +129,7 @@ async def test_sigterm_lets_the_post_in_flight_finish(tmp_path: Path, fake: Fake
     assert await todays_row_status(tmp_path) == DailyStatus.POSTED.value
 
 
-async def test_sigterm_past_the_drain_timeout_releases_the_claim(tmp_path: Path, fake: FakeSlack) -> None:
+async def test_sigterm_past_the_drain_timeout_gives_the_claim_back(tmp_path: Path, fake: FakeSlack) -> None:
     await configure_due_channel(tmp_path)
     fake.fail_next("chat.postMessage", status=429, retry_after=30)
     env = bot_env(tmp_path, **slack_env(fake), INTERVIEW_BOT_SCHEDULER__DRAIN_SECONDS="0.5")
@@ -138,8 +143,22 @@ async def test_sigterm_past_the_drain_timeout_releases_the_claim(tmp_path: Path,
             process.kill()
     assert process.returncode == 0, err.decode()[-3000:]
     assert fake.messages == []
-    assert await todays_row_status(tmp_path) == "none"  # released: the next start posts it
-    assert b"claims were released" in err
+    row = await todays_row(tmp_path)  # given back: backdated so the next start takes it over at once
+    assert row is not None and row.status == DailyStatus.CLAIMED and row.taken_over
+    assert row.claimed_at < datetime.now(UTC) - STALE_CLAIM
+    assert b"claims were given back" in err
+
+    again = await start(bot_env(tmp_path, **slack_env(fake)))  # the next start looks, then posts once
+    try:
+        await fake.wait_until(lambda: len(fake.messages) == 1, timeout=120)
+        again.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(again.communicate(), 60)
+    finally:
+        if again.returncode is None:
+            again.kill()
+    assert again.returncode == 0, err.decode()[-3000:]
+    assert len(fake.calls("conversations.history")) == 1
+    assert await todays_row_status(tmp_path) == DailyStatus.POSTED.value
 
 
 async def test_run_starts_discord_posts_the_due_question_and_stops_on_request(
