@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from bot.core.daily import STALE_CLAIM
 from bot.core.errors import (
     AlreadyAnswered,
     DailyClosed,
@@ -73,15 +74,18 @@ async def test_open_claims_posts_and_records_the_message_once_per_local_day() ->
     assert len(world.announcer.questions) == 1
 
 
-async def test_a_failed_post_releases_the_claim_so_a_retry_posts() -> None:
+async def test_a_failed_post_gives_the_claim_back_so_a_retry_posts_the_same_question() -> None:
     world = World()
     service = await configured(world)
     world.announcer.fail_next = True
     with pytest.raises(ConnectionError):
         await service.open_daily(CHANNEL)
-    assert not world.db.tables.posts
+    [given_back] = world.db.tables.posts.values()  # kept, backdated: taken over at once by the retry
+    assert given_back.status == DailyStatus.CLAIMED and given_back.taken_over
+    assert given_back.claimed_at < world.now() - STALE_CLAIM
     post = await service.open_daily(CHANNEL)
     assert post.status == DailyStatus.POSTED and len(world.announcer.questions) == 1
+    assert post.id == given_back.id and post.question_id == given_back.question_id
 
 
 async def test_a_stale_claim_from_a_dead_process_is_taken_over() -> None:
