@@ -229,7 +229,7 @@ class Fanout:
 
     async def close(self, timeout: float) -> int:
         """Stop: drop queued items, let in-flight posts finish for up to `timeout` seconds, then cancel
-        them (the core releases a claim whose post was cancelled). Returns how many were cancelled."""
+        them (the core gives back the claim of a cancelled post). Returns how many were cancelled."""
         self._closing = True
         for lane in self._lanes.values():
             for item in lane.drop_queued():

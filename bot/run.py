@@ -9,7 +9,7 @@ Discord day; with the leader lock only one process per platform schedules (`bot.
 
 Shutdown on SIGTERM or SIGINT goes in the order that leaves nothing half done: the scheduler stops firing
 and drops queued posts (the next start catches them up), posts in flight get the drain timeout to finish
-(then they are cancelled, which releases their claims), and only then do the platform connections, the
+(then they are cancelled, which gives their claims back), and only then do the platform connections, the
 health server and the database close.
 """
 

@@ -10,7 +10,7 @@ so a config changed by another process is picked up too):
 
 A job only queues work on the fan-out (`bot.fanout`), which paces posts per platform. Posting goes
 through `PracticeService.open_daily`, which claims the day's row (unique channel + local date) before
-posting, records the message reference after, and releases the claim when the platform fails; so two
+posting, records the message reference after, and gives the claim back when the platform fails; so two
 schedulers (two processes, or a cron job firing twice on a fall-back day) post once. Every time rule
 (due, catch-up grace, reveal time, back-off) lives in `bot.core.schedule` and uses the injectable clock.
 
@@ -151,7 +151,7 @@ class DailyScheduler:
 
     async def stop(self, timeout: float | None = None) -> int:
         """Stop firing, drop queued work, let in-flight posts finish (cancelled after `timeout`, which
-        releases their claims). Returns the number of posts cancelled."""
+        gives their claims back for a retry). Returns the number of posts cancelled."""
         if self._aps is not None:
             if self._aps.running:
                 self._aps.shutdown(wait=False)

@@ -207,8 +207,8 @@ class PracticeService:
 
     async def open_daily(self, channel_ref: str, force: bool = False) -> DailyPost:
         """Post today's question once per channel and local day (claim → announce → record; the claim is
-        released if the announcer fails). `DuplicateClaim` when already posted; `force` ignores the
-        weekday and enabled switch (an admin's "post now")."""
+        given back for a retry if the announcer fails). `DuplicateClaim` when already posted; `force`
+        ignores the weekday and enabled switch (an admin's "post now")."""
         if self.scopes is None:
             return await self.daily.open(channel_ref, force)
         return await self.scopes.in_channel(channel_ref, lambda: self.daily.open(channel_ref, force))
