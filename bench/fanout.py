@@ -153,7 +153,7 @@ class NoDatabaseService:
     async def unrevealed_daily_posts(self) -> list[DailyPost]:
         return []
 
-    async def open_daily(self, channel_ref: str, force: bool = False) -> DailyPost:
+    async def open_daily(self, channel_ref: str, force: bool = False, known: object = None) -> DailyPost:
         now = datetime.now(UTC)
         post = DailyPost(channel_ref, 1, now.date(), "q", now, now + timedelta(hours=24), id=next(self.ids),
                          status=DailyStatus.POSTED, posted_at=now)

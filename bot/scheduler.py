@@ -225,9 +225,11 @@ class DailyScheduler:
         if config is None or not config.enabled or not self._handles(ref):
             self._configs.pop(ref, None)
             self._remove_job(f"daily:{ref}")
-        elif self._configs.get(ref) != config:
-            self._configs[ref] = config
-            self._cron_job(config)
+        else:
+            changed = self._configs.get(ref) != config
+            self._configs[ref] = config  # the newest revision, even when the settings are the same
+            if changed:
+                self._cron_job(config)
         now = self.clock.now()
         for post in self._open_posts_of(ref):
             self._reveal_at.pop(post.id, None)
@@ -353,7 +355,7 @@ class DailyScheduler:
                 if reveal_time(post, config) <= now:
                     await self._close_and_reveal(post.id)
             try:
-                post = await self.service.open_daily(channel_ref)
+                post = await self.service.open_daily(channel_ref, known=config)
             except DuplicateClaim:
                 return await self._claimed_elsewhere(channel_ref, config, today, now)
             except NotFound:

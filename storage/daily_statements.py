@@ -46,6 +46,23 @@ def claim(tx: Inserts) -> Any:
     )
 
 
+def claim_if_config(tx: Inserts) -> Any:
+    """The day's row, inserted only while the channel's stored config is enabled and still at `revision`
+    (the copy the caller picked the question from) and the day has no row yet; otherwise no row."""
+    posts, configs = daily_posts.c, daily_configs.c
+    current = sa.exists().where(
+        configs.channel_ref == bind(configs.channel_ref, "config_ref"),
+        configs.revision == bind(configs.revision),
+        configs.enabled,
+    )
+    values = sa.select(*(bind(posts[name]) for name in CLAIM_COLUMNS)).where(current)
+    return (
+        tx.insert(daily_posts).from_select(list(CLAIM_COLUMNS), values)
+        .on_conflict_do_nothing(index_elements=["channel_ref", "local_date"])
+        .returning(*daily_posts.c)
+    )
+
+
 def take_over(_tx: Inserts) -> Any:
     """A stale claim (still CLAIMED, claimed before `stale_before`) given to a new attempt.
 

@@ -120,6 +120,8 @@ class DailyConfigRow(Base):
     difficulty: Mapped[str | None] = mapped_column(sa.String)
     reveal_after_seconds: Mapped[int] = mapped_column(sa.Integer)
     enabled: Mapped[bool] = mapped_column(sa.Boolean, index=True)
+    revision: Mapped[int] = mapped_column(sa.Integer, server_default=sa.text("1"))
+    """Starts at 1, one more at every save: a claim made from a copy of the config checks it (0005)."""
 
 
 class DailyPostRow(Base):

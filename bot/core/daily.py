@@ -166,7 +166,9 @@ class DailyQuestions:
             raise InvalidInput(f"No announcer is configured for {platform!r} channels.")
         return announcer
 
-    async def open(self, channel_ref: str, force: bool = False) -> DailyPost:
+    async def open(
+        self, channel_ref: str, force: bool = False, known: DailyConfig | None = None
+    ) -> DailyPost:
         """Post today's question in the channel, exactly once per local day.
 
         Raises `DuplicateClaim` when the day already has its post, `NotFound` without a config,
@@ -176,34 +178,33 @@ class DailyQuestions:
         A take-over of a stale claim first looks for the dead attempt's post (`_find_lost_post`): found, it
         is recorded and nothing is posted; when the platform cannot tell, its error propagates and the
         claim is kept (not released: the post may exist), so the caller retries once the claim is stale.
+
+        `known` is the caller's copy of the channel's config (the scheduler's, read at its last sync): the
+        question is chosen from it and the claim is made in one statement only while storage still has
+        that config, enabled, at the same revision. Otherwise (changed or switched off elsewhere since,
+        the day taken, a stale claim to take over) the config is read and the day claimed as usual. In a
+        fan-out this saves a read per channel: on PostgreSQL a round trip, a third of the database's cost.
         """
         ref = parse_channel_ref(channel_ref)
         announcer = self._announcer(ref)
         now = self.ctx.now()
+        copy = known if known is not None and known.revision and known.channel_ref == ref else None
 
         async def claim(uow: UnitOfWork) -> DailyPost:
+            if copy is not None and not force and self._due(copy, now):
+                with contextlib.suppress(NoQuestions):  # the stored config decides that, below
+                    draft = await self._draft(uow, copy, now)
+                    claimed = await uow.daily_posts.claim_if_config(draft, copy.revision)
+                    if claimed is not None:
+                        return claimed
             config = await uow.daily_configs.get(ref)
             if config is None:
                 raise NotFound("This channel has no daily question; an admin can set one up.")
-            today = local_date(now, config.timezone)
             if not force and not config.enabled:
                 raise InvalidInput("The daily question is switched off in this channel.")
-            if not force and today.weekday() not in config.weekdays:
+            if not force and not self._due(config, now):
                 raise InvalidInput("Today is not a daily-question day in this channel.")
-            filters = QuizFilters(difficulty=config.difficulty)
-            candidates = matching(self.ctx.catalog.all(), filters, config.topics)
-            if not candidates:
-                raise NoQuestions("No question matches this channel's topics and difficulty.")
-            recent = await self._recent_ids(uow, config.team_id, today)
-            question = pick(candidates, recent, 1, self.ctx.rng)[0]
-            draft = DailyPostDraft(
-                channel_ref=ref,
-                team_id=config.team_id,
-                local_date=today,
-                question_id=question.id,
-                claimed_at=now,
-                reveal_at=now + config.reveal_after,
-            )
+            draft = await self._draft(uow, config, now)
             return await uow.daily_posts.claim(draft, stale_before=now - STALE_CLAIM)
 
         post = await self.ctx.transact(claim, background=True)
@@ -224,6 +225,30 @@ class DailyQuestions:
             return await uow.daily_posts.mark_posted(post.id, message_ref, self.ctx.now())
 
         return await self.ctx.transact(record, background=True)
+
+    @staticmethod
+    def _due(config: DailyConfig, now: datetime) -> bool:
+        """Whether the channel is on and posts on its local day of `now`."""
+        return config.enabled and local_date(now, config.timezone).weekday() in config.weekdays
+
+    async def _draft(self, uow: UnitOfWork, config: DailyConfig, now: datetime) -> DailyPostDraft:
+        """Today's claim for the channel: a question matching its topics and difficulty, avoiding the
+        team's recent ones."""
+        today = local_date(now, config.timezone)
+        filters = QuizFilters(difficulty=config.difficulty)
+        candidates = matching(self.ctx.catalog.all(), filters, config.topics)
+        if not candidates:
+            raise NoQuestions("No question matches this channel's topics and difficulty.")
+        recent = await self._recent_ids(uow, config.team_id, today)
+        question = pick(candidates, recent, 1, self.ctx.rng)[0]
+        return DailyPostDraft(
+            channel_ref=config.channel_ref,
+            team_id=config.team_id,
+            local_date=today,
+            question_id=question.id,
+            claimed_at=now,
+            reveal_at=now + config.reveal_after,
+        )
 
     async def _find_lost_post(self, announcer: Announcer, channel_ref: str, post: DailyPost) -> str | None:
         """The message reference of the post a dead attempt made for this take-over, or None.

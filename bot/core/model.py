@@ -206,6 +206,10 @@ class DailyConfig:
     difficulty: str | None = None
     reveal_after: timedelta = timedelta(hours=24)
     enabled: bool = True
+    revision: int = field(default=0, compare=False)
+    """The stored config's revision (one more at every save); 0 for a config not read from storage.
+    A claim made from a copy of the config is only made while the stored one is at this revision. Not
+    compared: two configs with the same settings are equal (the scheduler rebuilds a job on a change)."""
 
     @property
     def platform(self) -> str:

@@ -242,6 +242,12 @@ class DailyPostRepository(Protocol):
         """
         ...
 
+    async def claim_if_config(self, draft: DailyPostDraft, revision: int) -> DailyPost | None:
+        """Insert a CLAIMED row in one statement, only while the channel's stored config is enabled and at
+        `revision` (the copy the caller chose the question from) and the day has no row yet; None
+        otherwise (config changed or off, or the day taken: the caller then claims the usual way)."""
+        ...
+
     async def mark_posted(self, post_id: int, message_ref: str, posted_at: datetime) -> DailyPost:
         """CLAIMED → POSTED with the platform's message reference."""
         ...

@@ -205,13 +205,16 @@ class PracticeService:
         """Closed posts whose reveal never went out (retry with `daily.reveal(await daily_results(id))`)."""
         return await self.daily.unrevealed()
 
-    async def open_daily(self, channel_ref: str, force: bool = False) -> DailyPost:
+    async def open_daily(
+        self, channel_ref: str, force: bool = False, known: DailyConfig | None = None
+    ) -> DailyPost:
         """Post today's question once per channel and local day (claim → announce → record; the claim is
         given back for a retry if the announcer fails). `DuplicateClaim` when already posted; `force`
-        ignores the weekday and enabled switch (an admin's "post now")."""
+        ignores the weekday and enabled switch (an admin's "post now"); `known` is the caller's copy of
+        the channel's config (the scheduler's), used only while storage still has it unchanged."""
         if self.scopes is None:
-            return await self.daily.open(channel_ref, force)
-        return await self.scopes.in_channel(channel_ref, lambda: self.daily.open(channel_ref, force))
+            return await self.daily.open(channel_ref, force, known)
+        return await self.scopes.in_channel(channel_ref, lambda: self.daily.open(channel_ref, force, known))
 
     async def submit_daily(self, player: Player, daily_post_id: int, answer: str) -> Feedback:
         """A player's answer to a daily post: the first counts; a second raises `AlreadyAnswered`, an answer

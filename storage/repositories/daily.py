@@ -32,6 +32,7 @@ def _config(row: Any) -> DailyConfig:
         difficulty=row.difficulty,
         reveal_after=timedelta(seconds=int(row.reveal_after_seconds)),
         enabled=bool(row.enabled),
+        revision=int(row.revision),
     )
 
 
@@ -72,11 +73,10 @@ class SqlDailyConfigs(Repository):
             "enabled": config.enabled,
         }
         insert = self.tx.insert(daily_configs).values(values)
+        changes: dict[str, Any] = {k: insert.excluded[k] for k in values if k != "channel_ref"}
+        changes["revision"] = daily_configs.c.revision + 1
         await self.tx.execute(
-            insert.on_conflict_do_update(
-                index_elements=["channel_ref"],
-                set_={k: insert.excluded[k] for k in values if k != "channel_ref"},
-            )
+            insert.on_conflict_do_update(index_elements=["channel_ref"], set_=changes)
         )
 
     async def list_enabled(self) -> list[DailyConfig]:
@@ -115,6 +115,17 @@ class SqlDailyPosts(Repository):
             if rows:
                 return _post(rows[0])
         raise DuplicateClaim()
+
+    async def claim_if_config(self, draft: DailyPostDraft, revision: int) -> DailyPost | None:
+        self.tx.memo.clear()
+        values = {
+            "channel_ref": draft.channel_ref, "team_id": draft.team_id, "local_date": draft.local_date,
+            "question_id": draft.question_id, "status": DailyStatus.CLAIMED.value,
+            "claimed_at": as_utc(draft.claimed_at), "reveal_at": as_utc(draft.reveal_at),
+            "config_ref": draft.channel_ref, "revision": revision,
+        }
+        rows = await self.fetch("daily_posts.claim_if_config", daily.claim_if_config, values)
+        return _post(rows[0]) if rows else None
 
     async def _set(self, post_id: int, **values: Any) -> DailyPost:
         self.tx.memo.clear()

@@ -183,3 +183,33 @@ async def test_giving_up_when_the_platform_stays_down_past_the_grace(database_ur
         assert platform.questions[0][1].local_date.isoformat() == "2025-03-13"
     finally:
         await one.close()
+
+
+async def test_a_post_follows_a_config_changed_elsewhere_since_the_schedulers_sync(database_url: str) -> None:
+    """The scheduler posts from its own copy of each config (read at its sync) only while the database
+    still has that revision, enabled: a change or a switch-off made through another process since then
+    wins, without waiting for the next sync."""
+    clock = FixedClock(utc(2025, 3, 12, 8, 59))
+    platform = PlatformStandIn()
+    one = await instance(database_url, clock, platform)
+    elsewhere = await instance(database_url, clock, platform)  # e.g. the HTTP worker an admin used
+    kept, changed, switched_off = "discord:g1/kept", "discord:g1/changed", "discord:g1/off"
+    try:
+        await configure(one.service, [kept, changed, switched_off], "09:00", "UTC", topics="cnn")
+        await one.scheduler.sync()  # the scheduler's copies: revision 1, topic cnn
+        await configure(elsewhere.service, [changed], "09:00", "UTC", topics="optimization")
+        await elsewhere.service.disable_daily(switched_off)
+
+        clock.current = utc(2025, 3, 12, 9, 0)
+        assert await one.scheduler.post(kept) is Outcome.POSTED
+        assert await one.scheduler.post(changed) is Outcome.POSTED
+        assert await one.scheduler.post(switched_off) is Outcome.SKIPPED
+        topics = {ref: one.service.ctx.question(post.question_id).topics for ref, post in platform.questions}
+        assert set(topics) == {kept, changed}
+        assert [t.value for t in topics[kept]] == ["cnn"]
+        assert [t.value for t in topics[changed]] == ["optimization"]
+        rows = await posts_on(one.service, [switched_off], clock.now().date())
+        assert rows[switched_off] is None
+    finally:
+        await one.close()
+        await elsewhere.close()

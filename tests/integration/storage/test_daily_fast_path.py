@@ -127,3 +127,46 @@ async def test_config_get_round_trips_every_field(db: Database) -> None:
         assert await uow.daily_configs.get("slack:T1/Cünï") == config
         assert await uow.daily_configs.get("") is None
         assert await uow.daily_configs.get("x" * 10_000) is None
+
+
+async def test_every_save_of_a_config_adds_one_to_its_revision(db: Database) -> None:
+    team, _player = await team_and_player(db)
+    config = DailyConfig("slack:T1/C9", team.id, time(9, 0))
+    for expected in (1, 2, 3):
+        async with db.uow_factory() as uow:
+            await uow.daily_configs.save(config)
+            stored = await uow.daily_configs.get("slack:T1/C9")
+            await uow.commit()
+        assert stored is not None and stored.revision == expected
+    async with db.uow_factory() as uow:
+        assert [c.revision for c in await uow.daily_configs.list_enabled()] == [3]
+
+
+async def test_a_claim_from_a_copy_of_the_config_needs_that_revision_enabled_and_a_free_day(
+    db: Database,
+) -> None:
+    team, _player = await team_and_player(db)
+    ref = "slack:T1/C7"
+    async with db.uow_factory() as uow:
+        await uow.daily_configs.save(DailyConfig(ref, team.id, time(9, 0)))
+        await uow.commit()
+    day_one, day_two, day_three = T0.date(), T0.date() + timedelta(days=1), T0.date() + timedelta(days=2)
+    async with db.uow_factory() as uow:
+        posts = uow.daily_posts
+        claimed = await posts.claim_if_config(_draft(team.id, ref, day_one), revision=1)
+        assert claimed is not None and claimed.status == DailyStatus.CLAIMED and claimed.local_date == day_one
+        assert not claimed.taken_over and claimed.claimed_at == T0
+        assert await posts.claim_if_config(_draft(team.id, ref, day_one, qid="q2"), revision=1) is None
+        assert await posts.claim_if_config(_draft(team.id, ref, day_two), revision=2) is None  # not yet
+        await uow.daily_configs.save(DailyConfig(ref, team.id, time(10, 0), topics=("cnn",)))  # now 2
+        assert await posts.claim_if_config(_draft(team.id, ref, day_two), revision=1) is None  # stale copy
+        assert await posts.for_date(ref, day_two) is None  # nothing written
+        assert await posts.claim_if_config(_draft(team.id, ref, day_two), revision=2) is not None
+        await uow.daily_configs.save(DailyConfig(ref, team.id, time(10, 0), enabled=False))  # 3, off
+        assert await posts.claim_if_config(_draft(team.id, ref, day_three), revision=3) is None
+        assert await posts.for_date(ref, day_three) is None
+        assert await posts.claim_if_config(_draft(team.id, "slack:T1/none", day_one), revision=1) is None
+        await uow.commit()
+    async with db.uow_factory() as uow:
+        stored = await uow.daily_posts.for_date(ref, day_one)
+        assert stored is not None and stored.id == claimed.id and stored.question_id == "q1"

@@ -381,7 +381,9 @@ class FakeDailyConfigs(_Repo):
 
     async def save(self, config: DailyConfig) -> None:
         self._ok()
-        self.t.configs[config.channel_ref] = config
+        old = self.t.configs.get(config.channel_ref)
+        revision = old.revision + 1 if old is not None else 1
+        self.t.configs[config.channel_ref] = dataclasses.replace(config, revision=revision)
 
     async def list_enabled(self) -> list[DailyConfig]:
         self._ok()
@@ -408,6 +410,15 @@ class FakeDailyPosts(_Repo):
         post = DailyPost(**fields, id=self.db.next_id())
         self.t.posts[post.id] = post
         return post
+
+    async def claim_if_config(self, draft: DailyPostDraft, revision: int) -> DailyPost | None:
+        self._ok()
+        config = self.t.configs.get(draft.channel_ref)
+        if config is None or not config.enabled or config.revision != revision:
+            return None
+        if await self.for_date(draft.channel_ref, draft.local_date) is not None:
+            return None
+        return await self.claim(draft)
 
     def _set(self, post_id: int, **changes: Any) -> DailyPost:
         if post_id not in self.t.posts:
