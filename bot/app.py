@@ -77,6 +77,8 @@ async def build_app(
     service = PracticeService(
         database.uow_factory, questions, grader, clock, packs=questions, deliveries=ledger
     )
+    if metrics is not None:
+        service.add_answer_listener(metrics.count_answer)
     warn_about_legacy_files(effective.resolved_data_dir())
     return App(effective, database, questions, service)
 

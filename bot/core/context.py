@@ -9,6 +9,7 @@ case succeeds.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 import unicodedata
@@ -21,15 +22,18 @@ from typing import TypeVar
 from bot.core.checking.grade import Grade
 from bot.core.errors import AlreadyCounted, InvalidInput, UnknownQuestion
 from bot.core.group_commit import GroupCommit
-from bot.core.model import Player, PlayerRecord, Team, TeamRef
+from bot.core.model import Attempt, Player, PlayerRecord, Team, TeamRef
 from bot.core.ports import Announcer, Clock, QuestionCatalog, UnitOfWork, UnitOfWorkFactory
 from bot.core.timekeeping import as_utc
 from questions.schema import Question
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 Grader = Callable[[Question, str], Grade]
 """The answer checker: `bot.core.checking.check` in production."""
+AnswerListener = Callable[[Attempt, Question], None]
+"""Called once per stored answer after its transaction committed (metrics count answers with it)."""
 
 MAX_NAME = 100
 MAX_ID = 200
@@ -111,15 +115,32 @@ class IdentityCache:
 @dataclass
 class _Transaction:
     cache: IdentityCache
+    listeners: list[AnswerListener] = field(default_factory=list)
     seen: dict[IdentityKey, Identity] = field(default_factory=dict)
     teams: dict[TeamRef, Team] = field(default_factory=dict)
+    recorded: list[tuple[Attempt, Question]] = field(default_factory=list)
 
     def publish(self) -> None:
-        """After commit: what this transaction resolved may be reused by the next ones."""
+        """After commit: what this transaction resolved may be reused by the next ones, and its answers
+        are told to the listeners. Only here: a group-commit batch that failed and was redone one by one
+        publishes once, from the transaction that kept the answer."""
         for ref, team in self.teams.items():
             self.cache.put_team(ref, team)
         for key, identity in self.seen.items():
             self.cache.put(key, identity)
+        for attempt, question in self.recorded:
+            for listener in self.listeners:
+                try:
+                    listener(attempt, question)
+                except Exception:  # an observer's trouble never fails the player's answer
+                    log.exception("answer listener failed")
+
+
+def note_recorded(uow: UnitOfWork, attempt: Attempt, question: Question) -> None:
+    """An answer stored in `uow`: its listeners hear of it once the transaction commits."""
+    txn = _open.get(id(uow))
+    if txn is not None:
+        txn.recorded.append((attempt, question))
 
 
 _open: dict[int, _Transaction] = {}
@@ -140,6 +161,7 @@ class CoreContext:
     identities: IdentityCache = field(default_factory=IdentityCache)
     group_commit: GroupCommit | None = None
     """Shares transactions between concurrent use cases; created from `uow_factory` when not given."""
+    answer_listeners: list[AnswerListener] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.group_commit is None:
@@ -185,7 +207,7 @@ class CoreContext:
     async def _transact_one(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in its own unit of work and commit; retry once after a lost counted-attempt race."""
         for attempt in range(2):
-            txn = _Transaction(self.identities)
+            txn = _Transaction(self.identities, self.answer_listeners)
             try:
                 async with self.uow_factory() as uow:
                     _open[id(uow)] = txn
@@ -203,7 +225,7 @@ class CoreContext:
 
     def _batch_scope(self, uow: UnitOfWork) -> Callable[[bool], None]:
         """Identity bookkeeping around a group-committed batch."""
-        txn = _open[id(uow)] = _Transaction(self.identities)
+        txn = _open[id(uow)] = _Transaction(self.identities, self.answer_listeners)
 
         def end(committed: bool) -> None:
             _open.pop(id(uow), None)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol, cast, runtime_checkable
 
 from bot.core.checking.grade import Grade
+from bot.core.context import note_recorded
 from bot.core.model import Attempt, AttemptDraft, AttemptMode, PlayerRecord, ReviewCard, Team
 from bot.core.ports import UnitOfWork
 from bot.core.review import reschedule
@@ -102,4 +103,5 @@ async def record_attempt(
         )
     )
     await uow.reviews.save(reschedule(history.card, player.id, question.id, grade.score, hints_used, now))
+    note_recorded(uow, attempt, question)
     return attempt

@@ -13,7 +13,7 @@ from datetime import time, timedelta
 from typing import TypeVar
 
 from bot.core.appeals import Appeals
-from bot.core.context import CoreContext, Grader
+from bot.core.context import AnswerListener, CoreContext, Grader
 from bot.core.daily import DailyListener, DailyQuestions
 from bot.core.deliveries import DeliveryLedger, MemoryDeliveryLedger
 from bot.core.errors import InvalidInput, UnknownQuestion
@@ -196,6 +196,11 @@ class PracticeService:
     async def disable_daily(self, channel_ref: str) -> DailyConfig:
         """Switch a channel's daily question off (`NotFound` without a config); listeners are told."""
         return await self.daily.disable(channel_ref)
+
+    def add_answer_listener(self, listener: AnswerListener) -> None:
+        """`listener(attempt, question)` once per stored answer, after its transaction committed (a batch
+        redone one by one still reports each answer once). It must be quick and must not raise."""
+        self.ctx.answer_listeners.append(listener)
 
     def add_daily_listener(self, listener: DailyListener) -> None:
         """`await listener(channel_ref)` after every committed configure/disable (errors are logged only)."""

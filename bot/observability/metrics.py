@@ -1,9 +1,11 @@
 """Prometheus metrics of one bot process, fed from outside the core.
 
-The core never imports prometheus: answers are counted by wrapping the grader port the service is built
-with (`instrument_grader`), daily posts by the scheduler's outcome (`daily_post`), errors by a logging
-handler that counts warnings and errors by area (`error_counter`). Each `BotMetrics` owns its registry,
-so tests and several apps in one process never share counters.
+The core never imports prometheus: answers are counted by the service's answer listener (`count_answer`,
+called once per stored answer after its transaction committed, so a group-commit batch redone one by one
+does not count twice), grading time by wrapping the grader port (`instrument_grader`), daily posts by
+the scheduler's outcome (`daily_post`), errors by a logging handler that counts warnings and errors by
+area (`error_counter`). Each `BotMetrics` owns its registry, so tests and several apps in one process
+never share counters.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 
 from bot.core.checking.grade import Grade
 from bot.core.errors import StorageUnavailable
+from bot.core.model import Attempt
 from questions.schema import Question
 
 log = logging.getLogger(__name__)
@@ -61,7 +64,7 @@ class BotMetrics:
         self.registry = registry or CollectorRegistry(auto_describe=True)
         self.slow_seconds = slow_ms / 1000.0
         self.answers = Counter(
-            "interview_bot_answers_graded", "Answers graded by the checker, by question kind and verdict.",
+            "interview_bot_answers_graded", "Answers graded and stored, by question kind and verdict.",
             ["kind", "verdict"], registry=self.registry,
         )
         self.grading_seconds = Histogram(
@@ -89,8 +92,8 @@ class BotMetrics:
         self.started.set(time.time())
 
     def instrument_grader(self, grader: Grader) -> Grader:
-        """`grader` counting each answer by kind and verdict and timing it; a grade slower than `slow_ms`
-        is logged with the question id and kind (never the answer)."""
+        """`grader` timing each grade (and counting its failures); a grade slower than `slow_ms` is logged
+        with the question id and kind (never the answer). Answers are counted by `count_answer`."""
 
         def graded(question: Question, answer: str) -> Grade:
             kind = str(getattr(question.kind, "value", question.kind))
@@ -102,13 +105,17 @@ class BotMetrics:
                 raise
             elapsed = time.perf_counter() - started
             self.grading_seconds.labels(kind=kind).observe(elapsed)
-            self.answers.labels(kind=kind, verdict=str(getattr(grade.verdict, "value", grade.verdict))).inc()
             if elapsed > self.slow_seconds:
                 log.warning("slow grade: question %s (%s) took %.0f ms for %d characters",
                             question.id, kind, elapsed * 1000, len(answer))
             return grade
 
         return graded
+
+    def count_answer(self, attempt: Attempt, question: Question) -> None:
+        """The service's answer listener: one stored answer, by question kind and verdict."""
+        kind = str(getattr(question.kind, "value", question.kind))
+        self.answers.labels(kind=kind, verdict=str(getattr(attempt.verdict, "value", attempt.verdict))).inc()
 
     def daily_post(self, outcome: str) -> None:
         self.daily_posts.labels(outcome=outcome).inc()

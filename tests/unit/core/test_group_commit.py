@@ -245,3 +245,37 @@ async def test_a_duplicate_answer_overtaken_by_another_process_is_refused_and_re
     assert world.db.tables.attempts == {}  # the duplicate left no attempt
     stored = next(iter(world.db.tables.sessions.values()))
     assert (stored.position, stored.answered) == (1, 1)  # moved once, by the other process
+
+
+async def test_each_stored_answer_is_reported_once_even_when_its_batch_is_redone_one_by_one() -> None:
+    """The answer listeners (metrics) hear of an answer after the transaction that kept it committed: a
+    batch sunk by another work and redone one by one grades its answers twice but reports each once."""
+    world = World()
+    service = world.service()
+    ctx = service.ctx
+    ctx.group_commit = GroupCommit(lambda: ctx.uow_factory(), ctx._transact_one, scope=ctx._batch_scope,
+                                   lanes=1)
+    grades = 0
+    grader = ctx.grader
+
+    def counting(question: Any, answer: str) -> Any:
+        nonlocal grades
+        grades += 1
+        return grader(question, answer)
+
+    ctx.grader = counting
+    heard: list[int] = []
+    service.add_answer_listener(lambda attempt, _question: heard.append(attempt.id))
+    await service.configure_daily(CHANNEL, TeamRef("discord", "g1"), "09:00")
+    post = await service.open_daily(CHANNEL, force=True)
+    answer = right_answer(world.catalog.get(post.question_id))
+
+    answers = [service.submit_daily(player(f"u{i}"), post.id, answer) for i in range(8)]
+    broken = ctx.transact(create_team("broken", fail=True))
+    results = await asyncio.gather(*answers[:4], broken, *answers[4:], return_exceptions=True)
+
+    assert isinstance(results[4], ValueError)
+    stored = [r.attempt.id for r in results if not isinstance(r, BaseException)]
+    assert len(stored) == 8 == len(world.db.tables.attempts)
+    assert grades > 8  # the batch really was redone
+    assert sorted(heard) == sorted(stored)  # yet each answer was reported once

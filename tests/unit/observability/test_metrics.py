@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 import aiohttp
 import pytest
@@ -41,20 +42,24 @@ def first_of(bank: QuestionStore, kind: Kind) -> Question:
     return next(q for q in bank.all() if q.kind is kind)
 
 
-def test_graded_answers_are_counted_by_kind_and_verdict_and_timed(bank: QuestionStore) -> None:
+def test_grades_are_timed_by_kind_and_stored_answers_counted_by_kind_and_verdict(bank: QuestionStore) -> None:
     metrics = BotMetrics()
     grade = metrics.instrument_grader(check)
     choice = first_of(bank, Kind.CHOICE)
     right = grade(choice, ", ".join(choice.correct or []))
     wrong = grade(choice, "I have no idea")
-    open_grade = grade(first_of(bank, Kind.OPEN), "")
     assert right.verdict is Verdict.CORRECT and wrong.verdict is Verdict.INCORRECT
-    assert total(metrics, "interview_bot_answers_graded_total", kind="choice", verdict="correct") == 1
-    assert total(metrics, "interview_bot_answers_graded_total", kind="choice", verdict="incorrect") == 1
-    assert total(metrics, "interview_bot_answers_graded_total", kind="open",
-                 verdict=open_grade.verdict.value) == 1
     assert total(metrics, "interview_bot_grading_seconds_count", kind="choice") == 2
     assert total(metrics, "interview_bot_grading_seconds_sum") > 0
+    assert total(metrics, "interview_bot_answers_graded_total") == 0  # graded is not stored yet
+
+    open_question = first_of(bank, Kind.OPEN)
+    for question, verdict in ((choice, "correct"), (choice, "incorrect"), (open_question, "partial")):
+        stored = SimpleNamespace(verdict=Verdict(verdict))
+        metrics.count_answer(stored, question)  # type: ignore[arg-type]  # only the verdict is read
+    assert total(metrics, "interview_bot_answers_graded_total", kind="choice", verdict="correct") == 1
+    assert total(metrics, "interview_bot_answers_graded_total", kind="choice", verdict="incorrect") == 1
+    assert total(metrics, "interview_bot_answers_graded_total", kind="open", verdict="partial") == 1
 
 
 def test_a_slow_grade_is_logged_without_the_answer(
