@@ -12,7 +12,9 @@ a failed attempt backdates it (`expire`), and the attempt that takes it over fir
 announcer's optional `PostFinder`) whether the post is there, and records it instead of posting again. If
 the platform cannot tell, nothing is posted and the claim is kept: a late post is better than a duplicate.
 The reveal is posted under its own claim (a conditional UPDATE on the closed row), so two processes
-retrying one failed reveal post it once.
+retrying one failed reveal post it once. It follows the same rule: a failed reveal backdates its claim
+(never clears it), and an attempt that takes over an earlier claim first asks the announcer's optional
+`RevealFinder` whether that attempt's reveal is on the platform.
 """
 
 from __future__ import annotations
@@ -51,9 +53,10 @@ from bot.core.model import (
     DailyStatus,
     Player,
     QuizFilters,
+    RevealClaim,
     TeamRef,
 )
-from bot.core.ports import Announcer, PostFinder, UnitOfWork
+from bot.core.ports import Announcer, PostFinder, RevealFinder, UnitOfWork
 from bot.core.recording import answer_history, record_attempt
 from bot.core.selection import matching, parse_difficulty, pick
 from bot.core.timekeeping import as_utc, local_date, zone
@@ -404,29 +407,56 @@ class DailyQuestions:
         The reveal claim is taken first (one conditional UPDATE), so of two processes retrying the same
         reveal one posts. Returns the results with the reveal's reference, also when the reveal had been
         posted already (nothing is posted then); raises `RevealInProgress` while another attempt holds a
-        fresh claim, `NotFound` for an unknown post and `InvalidInput` for one not closed yet. When the
-        post fails the claim is released (a retry may post) and the announcer's error is re-raised."""
+        fresh claim, `NotFound` for an unknown post and `InvalidInput` for one not closed yet.
+
+        When the post fails the claim is backdated (`_expire_reveal`: a retry may take it over at once) and
+        the announcer's error is re-raised. A take-over (an earlier attempt failed or died) first looks for
+        that attempt's reveal (`_find_lost_reveal`): found, it is recorded and nothing is posted; when the
+        platform cannot tell, its error propagates and the claim is kept, so a retry comes once it is
+        stale."""
         post = results.post
         announcer = self._announcer(post.channel_ref)
         now = self.ctx.now()
 
-        async def take(uow: UnitOfWork) -> DailyPost | None:
+        async def take(uow: UnitOfWork) -> RevealClaim | None:
             return await uow.daily_posts.claim_reveal(post.id, now, now - STALE_REVEAL_CLAIM)
 
-        claimed = await self.ctx.transact(take)
-        if claimed is None:
+        claim = await self.ctx.transact(take)
+        if claim is None:
             return await self._not_claimed(results)
-        try:
-            reveal_ref = await announcer.post_reveal(post.channel_ref, post.message_ref or "", results)
-        except BaseException:
-            await self._release_reveal(claimed)
-            raise
+        claimed = claim.post
+        question_ref = claimed.message_ref or post.message_ref or ""
+        found = await self._find_lost_reveal(announcer, question_ref, claimed) if claim.taken_over else None
+        if found is not None:
+            reveal_ref = found
+        else:
+            try:
+                reveal_ref = await announcer.post_reveal(post.channel_ref, question_ref, results)
+            except BaseException:
+                await self._expire_reveal(claimed)
+                raise
 
         async def work(uow: UnitOfWork) -> None:
             await uow.daily_posts.set_reveal_ref(post.id, reveal_ref)
 
         await self.ctx.transact(work)
         return dataclasses.replace(results, post=dataclasses.replace(claimed, reveal_ref=reveal_ref))
+
+    async def _find_lost_reveal(self, announcer: Announcer, question_ref: str, post: DailyPost) -> str | None:
+        """The message reference of the reveal an earlier attempt posted for this take-over, or None.
+
+        An announcer that cannot search (no `RevealFinder`) gets None, i.e. posts as before. Errors
+        propagate without touching the claim: clearing or backdating it would let a retry post at once,
+        while a kept claim goes stale and is taken over (and searched) again later."""
+        if not isinstance(announcer, RevealFinder):
+            log.warning("cannot check for a lost reveal in %s (its announcer cannot search); posting",
+                        post.channel_ref[:300])
+            return None
+        found = await announcer.find_reveal_post(post.channel_ref, question_ref, post)
+        if found is not None:
+            log.info("the reveal of daily post %d in %s was already on the platform (%s); recorded, not "
+                     "posted again", post.id, post.channel_ref[:300], found[:300])
+        return found
 
     async def _not_claimed(self, results: DailyResults) -> DailyResults:
         """Why the reveal claim was refused: revealed already (fine, nothing to do), not closed, unknown,
@@ -440,13 +470,16 @@ class DailyQuestions:
             raise InvalidInput("This daily question is not closed yet.")
         raise RevealInProgress()
 
-    async def _release_reveal(self, post: DailyPost) -> None:
+    async def _expire_reveal(self, post: DailyPost) -> None:
+        """After a failed or cancelled reveal: backdate the claim so a retry takes it over at once and,
+        being a take-over, looks for this attempt's reveal on the platform before posting."""
         claimed_at = post.reveal_claimed_at
         if claimed_at is None:  # pragma: no cover - claim_reveal always sets it
             return
+        expired = as_utc(claimed_at) - 2 * STALE_REVEAL_CLAIM
 
         async def work(uow: UnitOfWork) -> None:
-            await uow.daily_posts.release_reveal(post.id, claimed_at)
+            await uow.daily_posts.expire_reveal(post.id, claimed_at, expired)
 
         # If the database is gone too, the reveal claim goes stale and a later retry takes it over.
         with contextlib.suppress(StorageUnavailable):

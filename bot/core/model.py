@@ -235,7 +235,8 @@ class DailyPost(DailyPostDraft):
 
     `first_claimed_at` is set once a stale claim was taken over: the claim time of the first attempt,
     whose post may have reached the platform before that process died, so it bounds the search for it.
-    `reveal_claimed_at` is when a process last took the reveal claim (the reveal is posted once)."""
+    `reveal_claimed_at` is when a process last took the reveal claim (the reveal is posted once); a failed
+    reveal backdates it rather than clearing it, so a non-NULL value also says an attempt was made."""
 
     id: int = 0
     status: DailyStatus = DailyStatus.CLAIMED
@@ -250,6 +251,18 @@ class DailyPost(DailyPostDraft):
     def taken_over(self) -> bool:
         """Whether this claim continues an earlier attempt that went stale (it may have posted)."""
         return self.first_claimed_at is not None
+
+
+@dataclass(frozen=True)
+class RevealClaim:
+    """A reveal claim just taken: the post, and whether the claim replaced an earlier attempt's.
+
+    `taken_over` is true when the row already had a reveal claim (a failed attempt backdated it, or a
+    process died holding it): that attempt may have reached the platform, so the reveal is looked for
+    before it is posted again. A first claim (none before) posts at once."""
+
+    post: DailyPost
+    taken_over: bool = False
 
 
 @dataclass(frozen=True)

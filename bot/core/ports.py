@@ -31,6 +31,7 @@ from bot.core.model import (
     PlayerRecord,
     QuizSession,
     QuizSessionDraft,
+    RevealClaim,
     ReviewCard,
     Team,
     TeamPackRecord,
@@ -59,7 +60,8 @@ class QuestionCatalog(Protocol):
 
 class Announcer(Protocol):
     """Posts the messages the core starts, on one platform. The service picks it by the channel_ref's
-    platform prefix (`discord:...` → the Discord announcer). It may also be a `PostFinder`."""
+    platform prefix (`discord:...` → the Discord announcer). It may also be a `PostFinder` and a
+    `RevealFinder`."""
 
     async def post_question(self, channel_ref: str, question: Question, daily_post: DailyPost) -> str:
         """Post the daily question; return the platform's message reference (raise on failure)."""
@@ -84,6 +86,25 @@ class PostFinder(Protocol):
         `daily_post.id` in the channel, posted at or after `daily_post.first_claimed_at` (else
         `claimed_at`), or None when the platform has none. Raises when the platform cannot tell (an error,
         or more messages than it is willing to scan): the core then posts nothing."""
+        ...
+
+
+@runtime_checkable
+class RevealFinder(Protocol):
+    """An optional extra of an `Announcer`: find the reveal of a daily post we already posted.
+
+    Why: a failed reveal (a timeout, a lost response) does not prove the platform did not post it, and a
+    process can die after the platform accepted the reveal but before the database recorded it. The
+    attempt that takes such a reveal claim over asks the platform first, so the channel never gets the
+    reveal twice. Announcers without it still work (a take-over then posts as before)."""
+
+    async def find_reveal_post(
+        self, channel_ref: str, question_message_ref: str, daily_post: DailyPost
+    ) -> str | None:
+        """The message reference (as `post_reveal` returns it) of our reveal of `daily_post.id`, posted
+        under the question message `question_message_ref` (or in the channel after `daily_post.closed_at`
+        when that reference is empty), or None when the platform has none. Raises when the platform cannot
+        tell (an error, or more messages than it is willing to scan): the core then posts nothing."""
         ...
 
 
@@ -264,16 +285,20 @@ class DailyPostRepository(Protocol):
         process closed it first), `NotFound` for an unknown id."""
         ...
 
-    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> DailyPost | None:
+    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> RevealClaim | None:
         """Take the claim on posting the reveal of a CLOSED post with a conditional UPDATE: only while
-        reveal_ref is NULL and reveal_claimed_at is NULL or < stale_before; sets reveal_claimed_at = now
-        and returns the post. None when the post is not CLOSED, already revealed, unknown, or another
-        attempt holds a fresh claim, so two processes cannot both post the reveal."""
+        reveal_ref is NULL and reveal_claimed_at is NULL or < stale_before; sets reveal_claimed_at = now.
+        None when the post is not CLOSED, already revealed, unknown, or another attempt holds a fresh
+        claim, so two processes cannot both post the reveal. `taken_over` must be exact (race-free): true
+        only when the UPDATE that took the claim replaced a non-NULL reveal_claimed_at (e.g. one statement
+        for `IS NULL`, then one for `< stale_before`)."""
         ...
 
-    async def release_reveal(self, post_id: int, claimed_at: datetime) -> None:
-        """Give the reveal claim back (the reveal post failed): reveal_claimed_at = NULL, only while the
-        claim is still the one taken at `claimed_at` and no reveal was recorded."""
+    async def expire_reveal(self, post_id: int, claimed_at: datetime, expired_at: datetime) -> None:
+        """Give the reveal claim back after a failed reveal: set reveal_claimed_at = `expired_at` (the
+        caller passes a time long past, so a retry takes it over at once), only while the claim is still
+        the one taken at `claimed_at` and no reveal was recorded. Never NULL: the failed attempt may have
+        reached the platform, and the take-over looks for its reveal before posting."""
         ...
 
     async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None:

@@ -6,14 +6,16 @@ a reveal after a restart finds the question message from the stored message refe
 `find_question_post` (the core's `PostFinder`) reads the channel's history after the day's first claim for
 our question message of a daily post id, for a take-over of a claim whose process died between the post
 and recording it. It needs the Read Message History permission, but no message-content intent: Discord
-always shows an app the components of its own messages.
+always shows an app the components of its own messages. `find_reveal_post` (the core's `RevealFinder`)
+reads the reveal thread under the question, then the channel after the close, for our reveal of a post
+(the embed footer carries the post id), for a retry after a reveal whose outcome is unknown.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 import discord
@@ -24,7 +26,7 @@ from bot.discord_adapter import custom_ids as ids
 from bot.discord_adapter.components import button, daily_post_view, persistent_view
 from bot.discord_adapter.context import message_ref, parse_channel_ref, parse_message_ref
 from bot.discord_adapter.render import NO_MENTIONS
-from bot.discord_adapter.render_reports import daily_question_embed, reveal_embed
+from bot.discord_adapter.render_reports import daily_question_embed, reveal_embed, reveal_footer
 from questions.schema import Question
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,10 @@ def _has_component(message: discord.Message, custom_id: str) -> bool:
             if getattr(child, "custom_id", None) == custom_id:
                 return True
     return False
+
+
+def _is_reveal(message: discord.Message, footer: str) -> bool:
+    return any(embed.footer.text == footer for embed in message.embeds)
 
 
 class DiscordAnnouncer:
@@ -87,6 +93,51 @@ class DiscordAnnouncer:
                 return message_ref(guild_id, channel_id, message.id)
         if seen >= FIND_LIMIT:
             raise HistoryTooLong(f"{seen} messages in channel {channel_id} since the claim, none ours")
+        return None
+
+    async def find_reveal_post(
+        self, channel_ref: str, question_message_ref: str, daily_post: DailyPost
+    ) -> str | None:
+        """Our reveal of `daily_post` (`discord:<guild>/<channel or thread>/<msg>`, as `post_reveal` returns
+        it), or None.
+
+        `post_reveal` posts in the thread under the question (its id is the question message's), else
+        replies in the channel after the close: the thread is read oldest first (404, no thread: not
+        there), then the channel after the close (minus `FIND_MARGIN`). Our bot's message whose embed
+        footer names the post is the reveal. Discord's other errors propagate, as does `HistoryTooLong`:
+        the core then posts nothing."""
+        guild_id, channel_id = parse_channel_ref(channel_ref)
+        footer = reveal_footer(daily_post.id)
+        after: datetime | discord.Object | None = None
+        if question_message_ref:
+            _guild, _channel, question_id = parse_message_ref(question_message_ref)
+            thread = self.client.get_partial_messageable(question_id, guild_id=guild_id)
+            try:
+                found = await self._find_in(thread, footer, None)
+            except discord.NotFound:  # no thread was made under the question
+                found = None
+            if found is not None:
+                return message_ref(guild_id, question_id, found)
+            after = discord.Object(question_id)
+        if daily_post.closed_at is not None:
+            after = as_utc(daily_post.closed_at) - FIND_MARGIN
+        channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
+        found = await self._find_in(channel, footer, after)
+        return message_ref(guild_id, channel_id, found) if found is not None else None
+
+    async def _find_in(
+        self, channel: discord.PartialMessageable, footer: str, after: datetime | discord.Object | None
+    ) -> int | None:
+        """The id of our bot's message with an embed footed `footer` among the first `FIND_LIMIT` after
+        `after` (from the start with None); `HistoryTooLong` when that many are ours to read."""
+        me = self.client.user.id if self.client.user is not None else None
+        seen = 0
+        async for message in channel.history(limit=FIND_LIMIT, after=after, oldest_first=True):
+            seen += 1
+            if (me is None or message.author.id == me) and _is_reveal(message, footer):
+                return message.id
+        if seen >= FIND_LIMIT:
+            raise HistoryTooLong(f"{seen} messages in channel {channel.id} to look through, none ours")
         return None
 
     async def post_reveal(self, channel_ref: str, message_ref_text: str, results: DailyResults) -> str:

@@ -138,6 +138,12 @@ def daily_question_embed(question: Question, local_day: str) -> discord.Embed:
     return fit(embed)
 
 
+def reveal_footer(post_id: int) -> str:
+    """The reveal embed's footer: the daily post id, which is how `DiscordAnnouncer.find_reveal_post`
+    knows our reveal of a post (an app always sees the embeds of its own messages)."""
+    return f"Daily question #{post_id}"
+
+
 def reveal_embed(results: DailyResults, question: Question | None) -> discord.Embed:
     reference = correct_answer_text(question) if question else results.reference_answer
     embed = discord.Embed(
@@ -155,6 +161,7 @@ def reveal_embed(results: DailyResults, question: Question | None) -> discord.Em
             f"{i}. **{safe(row.display_name, 64)}** — {row.score:.0%}" for i, row in enumerate(results.top, 1)
         ]
         add_field(embed, "Best answers", "\n".join(best))
+    embed.set_footer(text=reveal_footer(results.post.id))
     return fit(embed)
 
 

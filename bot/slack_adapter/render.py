@@ -275,10 +275,15 @@ def daily_post_message(question: Question, post: DailyPost) -> Message:
     return message(blocks, f"Question of the day: {question.prompt}")
 
 
+REVEAL_BLOCK = "reveal|{}"
+"""The reveal's header block id, with the daily post id: how `SlackAnnouncer.find_reveal_post` knows our
+reveal of a post in the thread (users cannot set block ids, and it does not show)."""
+
+
 def reveal_message(results: DailyResults) -> Message:
     share = f"{results.correct}/{results.answers} correct" if results.answers else "no answers"
     blocks: list[Block] = [
-        header("Answer revealed"),
+        {**header("Answer revealed"), "block_id": REVEAL_BLOCK.format(results.post.id)},
         section("*Reference answer*\n" + safe(results.reference_answer)),
     ]
     if results.explanation:

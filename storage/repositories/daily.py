@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.core.errors import DailyClosed, DuplicateClaim, NotFound
-from bot.core.model import DailyConfig, DailyPost, DailyPostDraft, DailyStatus
+from bot.core.model import DailyConfig, DailyPost, DailyPostDraft, DailyStatus, RevealClaim
 from bot.core.timekeeping import as_utc
 from storage import daily_statements as daily
 from storage.repositories.base import Repository, int_tuple, str_tuple
@@ -165,27 +165,33 @@ class SqlDailyPosts(Repository):
             raise NotFound("There is no such daily question.")
         raise DailyClosed()
 
-    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> DailyPost | None:
-        """The reveal claim, taken by one conditional UPDATE: of two processes, one gets the row back."""
+    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> RevealClaim | None:
+        """The reveal claim, taken by a conditional UPDATE: of two processes, one gets the row back.
+
+        Two statements, so `taken_over` is exact without reading the old value (which RETURNING cannot
+        give): the first takes a row that never had a reveal claim, the second one whose claim is stale.
+        Each is atomic on the row, so whichever matched tells what the claim replaced."""
         self.tx.memo.clear()
         c = daily_posts.c
-        row = await self.tx.first(
-            sa.update(daily_posts)
-            .where(c.id == post_id, c.status == DailyStatus.CLOSED.value, c.reveal_ref.is_(None),
-                   sa.or_(c.reveal_claimed_at.is_(None), c.reveal_claimed_at < as_utc(stale_before)))
-            .values(reveal_claimed_at=as_utc(now))
-            .returning(*daily_posts.c)
-        )
-        return _post(row) if row is not None else None
+        open_reveal = (c.id == post_id, c.status == DailyStatus.CLOSED.value, c.reveal_ref.is_(None))
+        for taken_over, free in ((False, c.reveal_claimed_at.is_(None)),
+                                 (True, c.reveal_claimed_at < as_utc(stale_before))):
+            row = await self.tx.first(
+                sa.update(daily_posts).where(*open_reveal, free)
+                .values(reveal_claimed_at=as_utc(now)).returning(*daily_posts.c)
+            )
+            if row is not None:
+                return RevealClaim(_post(row), taken_over)
+        return None
 
-    async def release_reveal(self, post_id: int, claimed_at: datetime) -> None:
+    async def expire_reveal(self, post_id: int, claimed_at: datetime, expired_at: datetime) -> None:
         """Only our own claim (still at `claimed_at`): one taken over meanwhile stays with its owner."""
         self.tx.memo.clear()
         c = daily_posts.c
         await self.tx.execute(
             sa.update(daily_posts)
             .where(c.id == post_id, c.reveal_ref.is_(None), c.reveal_claimed_at == as_utc(claimed_at))
-            .values(reveal_claimed_at=None)
+            .values(reveal_claimed_at=as_utc(expired_at))
         )
 
     async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None:

@@ -58,6 +58,16 @@ class RateLimit:
 
 
 @dataclass
+class Planned:
+    """A scripted answer for the next `remaining` requests matching `method` and `pattern`."""
+
+    method: str
+    pattern: re.Pattern[str]
+    remaining: int
+    status: int
+
+
+@dataclass
 class FakeDiscord(RestRoutes):
     """Start with `await fake.start()`; point discord.py at `api_base` and `gateway_url`."""
 
@@ -67,6 +77,8 @@ class FakeDiscord(RestRoutes):
     guild: FakeGuild | None = None
     requests: list[RecordedRequest] = field(default_factory=list)
     messages: dict[int, JSON] = field(default_factory=dict)
+    threads: set[int] = field(default_factory=set)
+    """Threads started from a message (their id is the message's)."""
     interactions: dict[str, InteractionRecord] = field(default_factory=dict)
     identifies: list[JSON] = field(default_factory=list)
     commands: list[JSON] = field(default_factory=list)
@@ -77,6 +89,8 @@ class FakeDiscord(RestRoutes):
         if self.guild is None:
             self.guild = FakeGuild(snowflake(), "Deep Learning Club", snowflake(), (snowflake(), snowflake()))
         self._limits: list[RateLimit] = []
+        self._lost: list[Planned] = []
+        self._refused: list[Planned] = []
         self._sockets: list[tuple[web.WebSocketResponse, list[int]]] = []
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -125,6 +139,16 @@ class FakeDiscord(RestRoutes):
     ) -> None:
         """Answer the next `times` matching requests with a 429 that discord.py honours and retries."""
         self._limits.append(RateLimit(method.upper(), re.compile(path_regex), retry_after, times, is_global))
+
+    def lose_answer(self, method: str, path_regex: str, *, times: int = 1) -> None:
+        """Carry out the next `times` matching requests but answer them with a 503, as when Discord
+        accepted a message and the response was lost on the way back: the bot sees a failure
+        (discord.py retries 500, 502 and 504 itself, but not 503)."""
+        self._lost.append(Planned(method.upper(), re.compile(path_regex), times, 503))
+
+    def refuse(self, method: str, path_regex: str, *, times: int = 1, status: int = 403) -> None:
+        """Answer the next `times` matching requests with `status` without carrying them out."""
+        self._refused.append(Planned(method.upper(), re.compile(path_regex), times, status))
 
     def add_attachment(
         self, filename: str, data: bytes, content_type: str = "application/x-yaml"
@@ -305,12 +329,17 @@ class FakeDiscord(RestRoutes):
                     "global": limited.is_global,
                 }
                 return json_response(record.response, 429, {"Via": "1.1 google", "X-RateLimit-Scope": "user"})
-            if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
+            refused = self._planned(self._refused, request.method, path)
+            if refused is not None:
+                record.status, record.response = refused.status, {"message": "Refused", "code": 50001}
+            elif request.headers.get("Authorization") not in (f"Bot {self.token}", None):
                 record.status, record.response = 401, {"message": "401: Unauthorized", "code": 0}
             else:
                 record.status, record.response = self._route(
                     request.method, path, body, files, dict(request.query)
                 )
+                if record.status < 300 and self._planned(self._lost, request.method, path) is not None:
+                    record.status, record.response = 503, {"message": "Service Unavailable", "code": 0}
             return json_response(record.response, record.status)
         finally:
             self._changed.set()
@@ -320,4 +349,13 @@ class FakeDiscord(RestRoutes):
             if limit.remaining > 0 and limit.method == method and limit.pattern.fullmatch(path):
                 limit.remaining -= 1
                 return limit
+        return None
+
+    @staticmethod
+    def _planned(plans: list[Planned], method: str, path: str) -> Planned | None:
+        """The first of `plans` with uses left that matches the request (one use is spent)."""
+        for plan in plans:
+            if plan.remaining > 0 and plan.method == method and plan.pattern.fullmatch(path):
+                plan.remaining -= 1
+                return plan
         return None

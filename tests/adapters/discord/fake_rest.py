@@ -43,6 +43,7 @@ class RestRoutes:
     bot: FakeUser
     guild: FakeGuild | None
     messages: dict[int, JSON]
+    threads: set[int]
     interactions: dict[str, InteractionRecord]
     commands: list[JSON]
     deadline: float
@@ -249,10 +250,15 @@ class RestRoutes:
         if method == "POST" and rest == ["messages"]:
             return 200, self._new_message(channel_id, body or {}, files)
         if method == "GET" and rest == ["messages"]:
+            if channel_id not in self.guild.channel_ids and channel_id not in self.threads:
+                return 404, {"message": "Unknown Channel", "code": 10003}
             return self._history(channel_id, query or {})
         if method == "POST" and len(rest) == 3 and rest[0] == "messages" and rest[2] == "threads":
             if int(rest[1]) not in self.messages:
                 return 404, {"message": "Unknown Message", "code": 10008}
+            if int(rest[1]) in self.threads:  # a message starts one thread, whose id is the message's
+                return 400, {"message": "A thread has already been created for this message", "code": 160004}
+            self.threads.add(int(rest[1]))
             name = str((body or {}).get("name") or "thread")[:100]
             return 200, payloads.thread_channel(int(rest[1]), channel_id, self.guild_id, self.bot.id, name)
         if method == "PATCH" and len(rest) == 2 and rest[0] == "messages" and int(rest[1]) in self.messages:

@@ -382,9 +382,24 @@ class FakeSlack:
         return {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:]}}
 
     def _m_conversations_replies(self, body: JsonDict) -> JsonDict:
-        ts = body.get("ts")
-        thread = [m for m in self.messages if m.get("ts") == ts or m.get("thread_ts") == ts]
-        return {"ok": True, "messages": thread, "has_more": False}
+        """A thread of the channel as Slack gives it: the parent first, then its replies oldest first,
+        `limit` per page with an offset as the cursor; `thread_not_found` when the parent is not there."""
+        channel, ts = body.get("channel"), body.get("ts")
+        limit = max(1, min(int(body.get("limit") or 1000), 1000))
+        offset = int(body.get("cursor") or 0)
+        here = [m for m in self.messages if m.get("channel") == channel]
+        if not any(m.get("ts") == ts for m in here):
+            return {"ok": False, "error": "thread_not_found"}
+        thread = [m for m in here if m.get("ts") == ts or m.get("thread_ts") == ts]
+        thread.sort(key=lambda m: (m.get("ts") != ts, float(m["ts"])))
+        page = thread[offset:offset + limit]
+        more = offset + limit < len(thread)
+        return {
+            "ok": True,
+            "messages": [{**self._history_message(m), "thread_ts": ts} for m in page],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(offset + limit) if more else ""},
+        }
 
     def _m_conversations_history(self, body: JsonDict) -> JsonDict:
         """The channel's top-level messages (thread replies are not in a channel's history) with `oldest` <

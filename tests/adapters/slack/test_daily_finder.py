@@ -4,6 +4,7 @@ question but before the message reference was recorded must not make the channel
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 from collections.abc import AsyncIterator
@@ -47,6 +48,14 @@ class Stack:
 
 @pytest.fixture
 async def stack(tmp_path: Path, fake_slack: FakeSlack, question_store: QuestionStore) -> AsyncIterator[Stack]:
+    async with open_stack(tmp_path, fake_slack, question_store) as opened:
+        yield opened
+
+
+@contextlib.asynccontextmanager
+async def open_stack(
+    tmp_path: Path, fake_slack: FakeSlack, question_store: QuestionStore
+) -> AsyncIterator[Stack]:
     """The real Slack app's announcer over the real service and SQLite, on a clock the test moves; the
     fake stamps messages with the same clock, so history's `oldest` means what it means on Slack."""
     clock = FixedClock(datetime.now(UTC).replace(microsecond=0))

@@ -139,3 +139,11 @@ def test_metadata_drops_oversized_values_instead_of_breaking_json() -> None:
     assert len(packed) <= blocks.PRIVATE_METADATA
     assert blocks.read_metadata(packed) == {"q": "slack-relu-range"}
     assert blocks.read_metadata("not json") == {}
+
+
+def test_reveal_carries_its_post_id_in_a_block_id() -> None:
+    """The finder (`SlackAnnouncer.find_reveal_post`) knows our reveal of a post by this block id alone."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    post = DailyPost("slack:T1/C1", 1, date(2026, 1, 1), "q-1", now, now, id=42)
+    reveal = render.reveal_message(DailyResults(post, "q-1", "ref", "why", 0, 0))
+    assert [b.get("block_id") for b in reveal["blocks"] if b.get("block_id")] == ["reveal|42"]

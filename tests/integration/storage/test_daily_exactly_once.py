@@ -21,7 +21,7 @@ from bot.core.checking import check
 from bot.core.daily import STALE_CLAIM, STALE_REVEAL_CLAIM
 from bot.core.errors import InvalidInput, RevealInProgress
 from bot.core.model import DailyPost, DailyPostDraft, DailyResults, DailyStatus, TeamRef
-from bot.core.ports import PostFinder
+from bot.core.ports import PostFinder, RevealFinder
 from bot.core.service import PracticeService
 from questions.schema import Question
 from storage.database import Database, open_database
@@ -38,14 +38,19 @@ QUESTIONS = [choice(f"q{i}") for i in range(1, 6)]
 class Channel:
     """The platform: posts land in `messages`; `find_question_post` searches them like a channel history.
 
-    `find_error` makes the search fail like a platform outage; `reveal_failures` fails that many reveals;
-    with `reveal_gate` set, a reveal waits for it (a slow platform) after telling `reveal_started`."""
+    `find_error` makes the search fail like a platform outage; `reveal_failures` fails that many reveals
+    (refused: nothing posted); `reveal_lost` posts that many reveals but raises (the answer was lost);
+    `find_reveal_post` searches the accepted reveals, failing with `reveal_find_error`. With `reveal_gate`
+    set, a reveal waits for it (a slow platform) after telling `reveal_started`."""
 
     messages: list[tuple[str, int, str, datetime]] = dataclasses.field(default_factory=list)
     reveals: list[tuple[str, int]] = dataclasses.field(default_factory=list)
     searches: list[DailyPost] = dataclasses.field(default_factory=list)
     find_error: Exception | None = None
     reveal_failures: int = 0
+    reveal_lost: int = 0
+    reveal_searches: list[tuple[str, DailyPost]] = dataclasses.field(default_factory=list)
+    reveal_find_error: Exception | None = None
     reveal_gate: asyncio.Event | None = None
     reveal_started: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     clock: FixedClock | None = None
@@ -63,7 +68,20 @@ class Channel:
             self.reveal_failures -= 1
             raise ConnectionError("the platform answered 500")
         self.reveals.append((channel_ref, results.post.id))
+        if self.reveal_lost > 0:
+            self.reveal_lost -= 1
+            raise TimeoutError("the platform took the reveal, but its answer never came back")
         return f"reveal-{len(self.reveals)}"
+
+    async def find_reveal_post(self, channel_ref: str, question_message_ref: str,
+                               daily_post: DailyPost) -> str | None:
+        self.reveal_searches.append((question_message_ref, daily_post))
+        if self.reveal_find_error is not None:
+            raise self.reveal_find_error
+        for n, reveal in enumerate(self.reveals, 1):
+            if reveal == (channel_ref, daily_post.id):
+                return f"reveal-{n}"
+        return None
 
     async def find_question_post(self, channel_ref: str, daily_post: DailyPost) -> str | None:
         self.searches.append(daily_post)
@@ -248,22 +266,26 @@ async def test_concurrent_reveals_race_to_one_post(db: Database, second_db: Data
             assert outcome.post.reveal_ref == "reveal-1"
 
 
-async def test_a_failed_reveal_releases_its_claim_and_a_retry_posts_once(
+async def test_a_refused_reveal_backdates_its_claim_and_a_retry_looks_then_posts_once(
     db: Database, second_db: Database
 ) -> None:
     clock = FixedClock(T0)
     channel = Channel(clock=clock, reveal_failures=1)
     first, second = service_on(db, clock, channel), service_on(second_db, clock, channel)
     results = await closed_post(first, clock)
+    assert isinstance(channel, RevealFinder)
 
     with pytest.raises(ConnectionError):
         await first.daily.reveal(results)
-    released = await stored(first, results.post.id)
-    assert released.reveal_claimed_at is None and released.reveal_ref is None
+    backdated = await stored(first, results.post.id)
+    assert backdated.reveal_ref is None
+    assert backdated.reveal_claimed_at == clock.now() - 2 * STALE_REVEAL_CLAIM  # kept, not NULL
+    assert channel.reveal_searches == []  # the first claim had nothing to look for
     assert [p.id for p in await second.unrevealed_daily_posts()] == [results.post.id]
 
     retried = await second.daily.reveal(await second.daily_results(results.post.id))
     assert retried.post.reveal_ref == "reveal-1" and channel.reveals == [(CHANNEL, results.post.id)]
+    assert [(ref, p.id) for ref, p in channel.reveal_searches] == [("msg-1", results.post.id)]
     assert await first.unrevealed_daily_posts() == []
     assert (await first.daily.reveal(results)).post.reveal_ref == "reveal-1"
     assert len(channel.reveals) == 1
@@ -311,18 +333,20 @@ async def test_reveal_claim_is_conditional(db: Database) -> None:
     async with db.uow_factory() as uow:
         repo = uow.daily_posts
         taken = await repo.claim_reveal(post_id, now, stale_before)
-        assert taken is not None and taken.reveal_claimed_at == now
+        assert taken is not None and not taken.taken_over and taken.post.reveal_claimed_at == now
         assert await repo.claim_reveal(post_id, now, stale_before) is None  # fresh: refused
-        await repo.release_reveal(post_id, now - timedelta(seconds=1))  # not our claim: kept
+        past = now - 2 * STALE_REVEAL_CLAIM
+        await repo.expire_reveal(post_id, now - timedelta(seconds=1), past)  # not our claim: kept
         assert (await repo.get(post_id)).reveal_claimed_at == now  # type: ignore[union-attr]
-        await repo.release_reveal(post_id, now)
-        assert (await repo.get(post_id)).reveal_claimed_at is None  # type: ignore[union-attr]
-        assert await repo.claim_reveal(post_id, now, stale_before) is not None
+        await repo.expire_reveal(post_id, now, past)
+        assert (await repo.get(post_id)).reveal_claimed_at == past  # type: ignore[union-attr]
+        again = await repo.claim_reveal(post_id, now, stale_before)  # backdated: taken over at once
+        assert again is not None and again.taken_over and again.post.reveal_claimed_at == now
         later = now + STALE_REVEAL_CLAIM + timedelta(seconds=1)
         assert await repo.unrevealed(stale_before) == []
         assert [p.id for p in await repo.unrevealed(later - STALE_REVEAL_CLAIM)] == [post_id]
         retaken = await repo.claim_reveal(post_id, later, later - STALE_REVEAL_CLAIM)  # stale: taken over
-        assert retaken is not None and retaken.reveal_claimed_at == later
+        assert retaken is not None and retaken.taken_over and retaken.post.reveal_claimed_at == later
         await repo.set_reveal_ref(post_id, "r-1")
         assert await repo.claim_reveal(post_id, later + timedelta(days=1), later + timedelta(days=1)) is None
         assert await repo.unrevealed() == []

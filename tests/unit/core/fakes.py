@@ -47,6 +47,7 @@ from bot.core.model import (
     PlayerRecord,
     QuizSession,
     QuizSessionDraft,
+    RevealClaim,
     ReviewCard,
     SessionState,
     Team,
@@ -447,20 +448,21 @@ class FakeDailyPosts(_Repo):
             raise self._refused(DailyClosed())
         return self._set(post_id, status=DailyStatus.CLOSED, closed_at=closed_at)
 
-    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> DailyPost | None:
+    async def claim_reveal(self, post_id: int, now: datetime, stale_before: datetime) -> RevealClaim | None:
         self._ok()
         post = self.t.posts.get(post_id)
         if post is None or post.status != DailyStatus.CLOSED or post.reveal_ref is not None:
             return None
-        if post.reveal_claimed_at is not None and post.reveal_claimed_at >= stale_before:
+        earlier = post.reveal_claimed_at
+        if earlier is not None and earlier >= stale_before:
             return None
-        return self._set(post_id, reveal_claimed_at=now)
+        return RevealClaim(self._set(post_id, reveal_claimed_at=now), taken_over=earlier is not None)
 
-    async def release_reveal(self, post_id: int, claimed_at: datetime) -> None:
+    async def expire_reveal(self, post_id: int, claimed_at: datetime, expired_at: datetime) -> None:
         self._ok()
         post = self.t.posts.get(post_id)
         if post is not None and post.reveal_ref is None and post.reveal_claimed_at == claimed_at:
-            self._set(post_id, reveal_claimed_at=None)
+            self._set(post_id, reveal_claimed_at=expired_at)
 
     async def set_reveal_ref(self, post_id: int, reveal_ref: str) -> None:
         self._ok()
