@@ -44,16 +44,16 @@ class HistoryTooLong(LookupError):
     """`FIND_LIMIT` messages since the claim and none is ours: the finder cannot tell."""
 
 
-def _has_component(message: discord.Message, custom_id: str) -> bool:
-    for row in message.components:
-        for child in getattr(row, "children", ()):
-            if getattr(child, "custom_id", None) == custom_id:
-                return True
-    return False
+def _has_component(custom_id: str) -> Callable[[discord.Message], bool]:
+    def wanted(message: discord.Message) -> bool:
+        return any(getattr(child, "custom_id", None) == custom_id
+                   for row in message.components for child in getattr(row, "children", ()))
+
+    return wanted
 
 
-def _is_reveal(message: discord.Message, footer: str) -> bool:
-    return any(embed.footer.text == footer for embed in message.embeds)
+def _has_footer(footer: str) -> Callable[[discord.Message], bool]:
+    return lambda message: any(embed.footer.text == footer for embed in message.embeds)
 
 
 class DiscordAnnouncer:
@@ -84,16 +84,9 @@ class DiscordAnnouncer:
         guild_id, channel_id = parse_channel_ref(channel_ref)
         channel = self.client.get_partial_messageable(channel_id, guild_id=guild_id)
         since = as_utc(daily_post.first_claimed_at or daily_post.claimed_at) - FIND_MARGIN
-        wanted = ids.button_id("daily", daily_post.id, ids.question_ref(daily_post.question_id))
-        me = self.client.user.id if self.client.user is not None else None
-        seen = 0
-        async for message in channel.history(limit=FIND_LIMIT, after=since, oldest_first=True):
-            seen += 1
-            if (me is None or message.author.id == me) and _has_component(message, wanted):
-                return message_ref(guild_id, channel_id, message.id)
-        if seen >= FIND_LIMIT:
-            raise HistoryTooLong(f"{seen} messages in channel {channel_id} since the claim, none ours")
-        return None
+        answer = ids.button_id("daily", daily_post.id, ids.question_ref(daily_post.question_id))
+        found = await self._find_in(channel, _has_component(answer), since)
+        return message_ref(guild_id, channel_id, found) if found is not None else None
 
     async def find_reveal_post(
         self, channel_ref: str, question_message_ref: str, daily_post: DailyPost
@@ -107,7 +100,7 @@ class DiscordAnnouncer:
         footer names the post is the reveal. Discord's other errors propagate, as does `HistoryTooLong`:
         the core then posts nothing."""
         guild_id, channel_id = parse_channel_ref(channel_ref)
-        footer = reveal_footer(daily_post.id)
+        footer = _has_footer(reveal_footer(daily_post.id))
         after: datetime | discord.Object | None = None
         if question_message_ref:
             _guild, _channel, question_id = parse_message_ref(question_message_ref)
@@ -126,15 +119,18 @@ class DiscordAnnouncer:
         return message_ref(guild_id, channel_id, found) if found is not None else None
 
     async def _find_in(
-        self, channel: discord.PartialMessageable, footer: str, after: datetime | discord.Object | None
+        self,
+        channel: discord.PartialMessageable,
+        wanted: Callable[[discord.Message], bool],
+        after: datetime | discord.Object | None,
     ) -> int | None:
-        """The id of our bot's message with an embed footed `footer` among the first `FIND_LIMIT` after
-        `after` (from the start with None); `HistoryTooLong` when that many are ours to read."""
+        """The id of our bot's first `wanted` message among the first `FIND_LIMIT` after `after` (from the
+        start with None), oldest first; `HistoryTooLong` when that many were read without one."""
         me = self.client.user.id if self.client.user is not None else None
         seen = 0
         async for message in channel.history(limit=FIND_LIMIT, after=after, oldest_first=True):
             seen += 1
-            if (me is None or message.author.id == me) and _is_reveal(message, footer):
+            if (me is None or message.author.id == me) and wanted(message):
                 return message.id
         if seen >= FIND_LIMIT:
             raise HistoryTooLong(f"{seen} messages in channel {channel.id} to look through, none ours")

@@ -42,8 +42,8 @@ class HistoryTooLong(LookupError):
 def _is_question_of(message: dict[str, Any], daily_post: DailyPost) -> bool:
     """Whether a message is our question post of this daily post: its Answer button's actions block and
     value carry the post id and question id (`render.daily_post_message`)."""
-    block_id = f"daily|{daily_post.id}"
-    value = f"{daily_post.id}|{daily_post.question_id}"[:BUTTON_VALUE]
+    block_id = render.DAILY_BLOCK.format(daily_post.id)
+    value = render.daily_answer_value(daily_post.id, daily_post.question_id)[:BUTTON_VALUE]
     for block in message.get("blocks") or []:
         if not isinstance(block, dict) or block.get("type") != "actions" or block.get("block_id") != block_id:
             continue
@@ -95,7 +95,7 @@ class SlackAnnouncer:
         `post_reveal` replies in the question's thread, so that thread's `conversations.replies` is read
         (oldest first, page after page); without a question reference the reveal went to the channel, so
         its history since the close is read. A thread Slack does not have (`thread_not_found`: the question
-was deleted) holds no reveal; other failed calls raise `SlackApiError`, a thread or history longer
+        was deleted) holds no reveal; other failed calls raise `SlackApiError`, a thread or history longer
         than `FIND_PAGES` pages raises `HistoryTooLong`: the core then posts nothing."""
         _team, channel = ids.split_channel_ref(channel_ref)
         if question_message_ref:

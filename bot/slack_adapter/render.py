@@ -263,13 +263,25 @@ def _when(moment: datetime) -> str:
     return f"<!date^{stamp}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
+DAILY_BLOCK = "daily|{}"
+"""The question's Answer block id, with the daily post id (`SlackAnnouncer.find_question_post` looks for
+it)."""
+
+
+def daily_answer_value(post_id: int, question_id: str) -> str:
+    """The Answer button's value: the daily post and its question (the action handler reads both)."""
+    return f"{post_id}|{question_id}"
+
+
 def daily_post_message(question: Question, post: DailyPost) -> Message:
     blocks = [
         header(f"Question of the day · {post.local_date.isoformat()}"),
         context(about(question)),
         *question_body(question),
-        actions([button("Answer", ids.DAILY_ANSWER, f"{post.id}|{question.id}", style="primary")],
-                block_id=f"daily|{post.id}"),
+        actions(
+            [button("Answer", ids.DAILY_ANSWER, daily_answer_value(post.id, question.id), style="primary")],
+            block_id=DAILY_BLOCK.format(post.id),
+        ),
         context(f"Answers are private; only your first answer counts. Reveal {_when(post.reveal_at)}."),
     ]
     return message(blocks, f"Question of the day: {question.prompt}")

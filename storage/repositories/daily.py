@@ -97,14 +97,18 @@ def _post_by_id(_tx: Transaction) -> sa.Executable:
     return sa.select(daily_posts).where(daily_posts.c.id == sa.bindparam("id", type_=daily_posts.c.id.type))
 
 
+def _claim_values(draft: DailyPostDraft) -> dict[str, Any]:
+    return {
+        "channel_ref": draft.channel_ref, "team_id": draft.team_id, "local_date": draft.local_date,
+        "question_id": draft.question_id, "status": DailyStatus.CLAIMED.value,
+        "claimed_at": as_utc(draft.claimed_at), "reveal_at": as_utc(draft.reveal_at),
+    }
+
+
 class SqlDailyPosts(Repository):
     async def claim(self, draft: DailyPostDraft, stale_before: datetime | None = None) -> DailyPost:
         self.tx.memo.clear()
-        values = {
-            "channel_ref": draft.channel_ref, "team_id": draft.team_id, "local_date": draft.local_date,
-            "question_id": draft.question_id, "status": DailyStatus.CLAIMED.value,
-            "claimed_at": as_utc(draft.claimed_at), "reveal_at": as_utc(draft.reveal_at),
-        }
+        values = _claim_values(draft)
         rows = await self.fetch("daily_posts.claim", daily.claim, values)
         if rows:
             return _post(rows[0])
@@ -118,12 +122,7 @@ class SqlDailyPosts(Repository):
 
     async def claim_if_config(self, draft: DailyPostDraft, revision: int) -> DailyPost | None:
         self.tx.memo.clear()
-        values = {
-            "channel_ref": draft.channel_ref, "team_id": draft.team_id, "local_date": draft.local_date,
-            "question_id": draft.question_id, "status": DailyStatus.CLAIMED.value,
-            "claimed_at": as_utc(draft.claimed_at), "reveal_at": as_utc(draft.reveal_at),
-            "config_ref": draft.channel_ref, "revision": revision,
-        }
+        values = {**_claim_values(draft), "config_ref": draft.channel_ref, "revision": revision}
         rows = await self.fetch("daily_posts.claim_if_config", daily.claim_if_config, values)
         return _post(rows[0]) if rows else None
 
